@@ -1,0 +1,210 @@
+/**
+ * The one IPC contract between renderer and main (STYLE.md §2). Every channel is
+ * `domain:verb` and maps to a zod request and response schema. Main validates every
+ * request against it; the preload and the browser harness expose exactly these
+ * channels as `window.api.invoke(channel, request)`; a contract test runs every
+ * schema against the real handlers.
+ *
+ * Binary payloads (pixels, thumbnails) cross as ArrayBuffers: structured clone over
+ * Electron IPC, and the binary envelope (./binaryEnvelope.ts) over the harness.
+ */
+import { z } from 'zod';
+
+const arrayBuffer = z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, 'expected an ArrayBuffer');
+
+/** Opaque ids assigned by the study catalog (hash-based: no patient data, no paths). */
+export const InstanceId = z.string().min(1).max(128);
+
+export const ImportError = z.object({
+  /** File name only (not the full path), so the study list can name it. */
+  fileName: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const InstanceSummary = z.object({
+  instanceId: InstanceId,
+  sopInstanceUid: z.string().optional(),
+  instanceNumber: z.number().optional(),
+  numberOfFrames: z.number().int().min(1),
+  rows: z.number().int().optional(),
+  columns: z.number().int().optional(),
+  fileName: z.string(),
+  /** Set when the file was recognised but cannot be displayed (e.g. SR, PDF, bad pixel data). */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+export const SeriesSummary = z.object({
+  seriesKey: z.string(),
+  seriesInstanceUid: z.string().optional(),
+  seriesNumber: z.number().optional(),
+  seriesDescription: z.string().optional(),
+  modality: z.string().optional(),
+  bodyPartExamined: z.string().optional(),
+  viewPosition: z.string().optional(),
+  instances: z.array(InstanceSummary),
+});
+
+export const StudySummary = z.object({
+  studyKey: z.string(),
+  studyInstanceUid: z.string().optional(),
+  studyDate: z.string().optional(),
+  studyTime: z.string().optional(),
+  studyDescription: z.string().optional(),
+  accessionNumber: z.string().optional(),
+  modalities: z.array(z.string()),
+  numberOfImages: z.number().int(),
+  /** Instance whose first frame is the study's thumbnail. */
+  thumbnailInstanceId: InstanceId.optional(),
+  series: z.array(SeriesSummary),
+});
+
+export const PatientSummary = z.object({
+  patientKey: z.string(),
+  patientName: z.string(),
+  patientId: z.string(),
+  patientBirthDate: z.string().optional(),
+  patientSex: z.string().optional(),
+  studies: z.array(StudySummary),
+});
+
+export const ImportProgress = z.object({
+  jobId: z.string(),
+  phase: z.enum(['scanning', 'importing', 'done', 'cancelled']),
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  errors: z.array(ImportError),
+});
+
+const LookupTable = z.object({
+  firstValueMapped: z.number(),
+  numBitsPerEntry: z.number(),
+  lut: z.array(z.number()),
+  explanation: z.string().optional(),
+});
+
+export const ImageDisplayInfo = z.object({
+  rows: z.number().int(),
+  columns: z.number().int(),
+  samplesPerPixel: z.union([z.literal(1), z.literal(3)]),
+  photometricInterpretation: z.string(),
+  bitsAllocated: z.number().int(),
+  bitsStored: z.number().int(),
+  highBit: z.number().int(),
+  pixelRepresentation: z.union([z.literal(0), z.literal(1)]),
+  numberOfFrames: z.number().int(),
+  transferSyntaxUid: z.string(),
+  minStored: z.number(),
+  maxStored: z.number(),
+  rescaleSlope: z.number(),
+  rescaleIntercept: z.number(),
+  rescaleType: z.string().optional(),
+  modalityLut: LookupTable.optional(),
+  windowPresets: z.array(z.object({ center: z.number(), width: z.number(), explanation: z.string().optional() })),
+  voiLuts: z.array(LookupTable),
+  voiLutFunction: z.enum(['LINEAR', 'LINEAR_EXACT', 'SIGMOID']),
+  presentationLutShape: z.enum(['IDENTITY', 'INVERSE']).optional(),
+  pixelPaddingValue: z.number().optional(),
+  pixelPaddingRangeLimit: z.number().optional(),
+  pixelSpacing: z
+    .object({ row: z.number(), column: z.number(), source: z.enum(['PixelSpacing', 'ImagerPixelSpacing', 'NominalScannedPixelSpacing']) })
+    .optional(),
+  invertAfterVoi: z.boolean(),
+});
+
+/** One node of the DICOM tag browser. Sequences nest items, items nest elements. */
+export interface TagNode {
+  tag: string; // "(0010,0010)"
+  vr: string;
+  keyword: string;
+  value: string;
+  items?: TagNode[][];
+}
+export const TagNode: z.ZodType<TagNode> = z.lazy(() =>
+  z.object({ tag: z.string(), vr: z.string(), keyword: z.string(), value: z.string(), items: z.array(z.array(TagNode)).optional() }),
+);
+
+/** Request/response schemas per channel. */
+export const contract = {
+  'app:info': {
+    request: z.object({}),
+    response: z.object({ version: z.string(), platform: z.string(), shell: z.enum(['electron', 'harness']) }),
+  },
+  /** Native open dialog (Electron) or the harness's path prompt. Cancel gives []. */
+  'dialog:open': {
+    request: z.object({ kind: z.enum(['files', 'folder']) }),
+    response: z.object({ paths: z.array(z.string()) }),
+  },
+  /** Imports files, folders (recursive) or DICOMDIRs; progress comes as `studies:importProgress` events. */
+  'studies:import': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(100_000) }),
+    response: z.object({ jobId: z.string() }),
+  },
+  /** Dropped files without a path (the harness, or a browser drag): bytes are sent to main. */
+  'studies:importBytes': {
+    request: z.object({ files: z.array(z.object({ name: z.string().max(255), bytes: arrayBuffer })).min(1).max(1000) }),
+    response: z.object({ jobId: z.string() }),
+  },
+  'studies:cancelImport': {
+    request: z.object({ jobId: z.string() }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  'studies:list': {
+    request: z.object({}),
+    response: z.object({ patients: z.array(PatientSummary) }),
+  },
+  /** Earlier studies of the same patient, newest first (for "compare with prior"). */
+  'studies:priors': {
+    request: z.object({ studyKey: z.string() }),
+    response: z.object({ studies: z.array(StudySummary) }),
+  },
+  /** Decodes one frame (off the main event loop) and returns stored values + display info. */
+  'images:load': {
+    request: z.object({ instanceId: InstanceId, frame: z.number().int().min(0).default(0) }),
+    response: z.object({ info: ImageDisplayInfo, pixels: arrayBuffer, pixelType: z.enum(['uint8', 'int8', 'uint16', 'int16', 'int32']) }),
+  },
+  /** A small 8-bit grayscale/RGBA preview of the first frame. */
+  'images:thumbnail': {
+    request: z.object({ instanceId: InstanceId, size: z.number().int().min(16).max(512).default(128) }),
+    response: z.object({ width: z.number().int(), height: z.number().int(), rgba: arrayBuffer }),
+  },
+  'images:tags': {
+    request: z.object({ instanceId: InstanceId }),
+    response: z.object({ elements: z.array(TagNode) }),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>;
+export type PatientSummary = z.output<typeof PatientSummary>;
+export type StudySummary = z.output<typeof StudySummary>;
+export type SeriesSummary = z.output<typeof SeriesSummary>;
+export type InstanceSummary = z.output<typeof InstanceSummary>;
+export type ImportProgress = z.output<typeof ImportProgress>;
+
+/** Events main pushes to the renderer. */
+export const events = {
+  'studies:importProgress': ImportProgress,
+  /** The catalog changed (import added studies); the renderer re-lists. */
+  'studies:changed': z.object({}),
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const channels = Object.keys(contract) as Channel[];
+export const eventNames = Object.keys(events) as EventName[];
+
+import type { AppError } from '../result';
+export type IpcResult<C extends Channel> = { ok: true; value: ResponseOf<C> } | { ok: false; error: AppError };
+
+/** The API the preload (Electron) and the harness client (browser) both expose as `window.api`. */
+export interface PreloadApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<IpcResult<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Electron only: the file-system path of a dropped File (webUtils.getPathForFile); undefined in the harness. */
+  pathForFile?(file: File): string | undefined;
+}
