@@ -9,5 +9,6 @@ export default defineConfig({
     // Two cores here and in CI: keep parallelism modest so timing-sensitive tests stay stable.
     maxWorkers: 2,
     reporters: ['default'],
+    globalSetup: ['tests/unit/globalSetup.ts'],
   },
 });
