@@ -1,0 +1,94 @@
+/**
+ * The browser harness without its command line: the same main-process services as the
+ * Electron shell (createMainServices) behind the HTTP/WebSocket transport. server.ts
+ * is the `npm run harness` entry; tests call {@link startHarness} directly on port 0.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIALOG_UNAVAILABLE } from '../../shared/ipc/channels';
+import { CodedError } from '../../shared/result';
+import type { DecodeService } from '../services/decoding/decodeService';
+import { createMainServices, type MainServices } from '../ipc/mainServices';
+import type { Logger } from '../ipc/log';
+import { startHarnessTransport } from './httpTransport';
+
+export interface HarnessOptions {
+  port: number;
+  /** Built renderer folder (dist/renderer). */
+  rendererDir: string;
+  decode: DecodeService;
+  logger: Logger;
+  version: string;
+  /** `--db PATH`: catalog database path, stored for issue 5. */
+  databasePath?: string;
+  /**
+   * `--open-paths` / CXR_HARNESS_OPEN_PATHS: what `dialog:open` returns (tests). When
+   * absent, `dialog:open` answers DIALOG_UNAVAILABLE and the harness client prompts.
+   */
+  openPaths?: string[];
+  /** Folder for dropped bytes; default a fresh temp folder removed on close. */
+  userDataDir?: string;
+  validateResponses?: boolean;
+  /** The AI's bundled model; absent → the AI panel says the AI is unavailable. */
+  defaultModelPath?: string;
+}
+
+export interface Harness {
+  url: string;
+  port: number;
+  services: MainServices;
+  /** Stops the server, imports and decode workers; removes the temp folder it made. */
+  close(): Promise<void>;
+}
+
+/** Starts services + transport; resolves when the server listens. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const ownDir = options.userDataDir ? undefined : await mkdtemp(join(tmpdir(), 'cxr-harness-'));
+  const userDataDir = options.userDataDir ?? (ownDir as string);
+  const services = createMainServices({
+    decode: options.decode,
+    importDir: join(userDataDir, 'imports'),
+    logger: options.logger,
+    shell: 'harness',
+    version: options.version,
+    platform: process.platform,
+    databasePath: options.databasePath,
+    validateResponses: options.validateResponses,
+    ai: { defaultModelPath: options.defaultModelPath, settingsPath: join(userDataDir, 'ai-settings.json') },
+    openDialog: async () => {
+      if (options.openPaths === undefined) {
+        throw new CodedError(DIALOG_UNAVAILABLE, 'the harness has no native dialog; the client asks for paths');
+      }
+      return [...options.openPaths];
+    },
+  });
+  let transport;
+  try {
+    transport = await startHarnessTransport({
+      router: services.router,
+      events: services.events,
+      rendererDir: options.rendererDir,
+      port: options.port,
+      logger: options.logger,
+    });
+  } catch (err) {
+    await services.close();
+    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url: transport.url,
+    port: transport.port,
+    services,
+    close() {
+      closing ??= (async () => {
+        await transport.close();
+        await services.close();
+        if (ownDir) await rm(ownDir, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Creates the main-process services and the IPC router over them. Shared by the
+ * Electron composition root (app/main/index.ts) and the browser harness
+ * (app/main/harness/server.ts), so both shells run the same services and handlers.
+ */
+import type { DecodeService } from '../services/decoding/decodeService';
+import { InMemoryCatalogStore, type CatalogStore } from '../services/studies/catalogStore';
+import { ImportService } from '../services/studies/importService';
+import { StudyCatalog } from '../services/studies/studyCatalog';
+import { registerAppHandlers, type OpenDialog } from './app.handlers';
+import { EventHub } from './events';
+import { IpcRouter } from './handle';
+import { registerImagesHandlers } from './images.handlers';
+import type { Logger } from './log';
+import { registerStudiesHandlers } from './studies.handlers';
+import { registerAiHandlers } from './ai.handlers';
+import { AiService } from '../services/inference/aiService';
+
+/** Calls `fn` at most once per `ms` with the latest value (trailing edge). */
+function throttle<T>(fn: (value: T) => void, ms: number): (value: T) => void {
+  let timer: NodeJS.Timeout | null = null;
+  let latest: T;
+  let last = 0;
+  return (value: T) => {
+    latest = value;
+    if (timer) return;
+    const wait = Math.max(0, last + ms - Date.now());
+    timer = setTimeout(() => {
+      timer = null;
+      last = Date.now();
+      fn(latest);
+    }, wait);
+    timer.unref?.();
+  };
+}
+
+export interface MainServicesOptions {
+  decode: DecodeService;
+  /** Where dropped bytes are written before import. */
+  importDir: string;
+  logger: Logger;
+  shell: 'electron' | 'harness';
+  version: string;
+  platform: string;
+  openDialog: OpenDialog;
+  /** Catalog storage; in memory unless given (issue 5 adds SQLite at `databasePath`). */
+  store?: CatalogStore;
+  /** Path of the catalog database (`--db`); kept for issue 5, unused by the in-memory store. */
+  databasePath?: string;
+  /** Check every response against the contract (tests, development). */
+  validateResponses?: boolean;
+  importConcurrency?: number;
+  /** The AI (issue #4): the bundled model's manifest and where settings persist. Absent model → AI unavailable. */
+  ai?: { defaultModelPath?: string; settingsPath?: string; workerPath?: string };
+}
+
+export interface MainServices {
+  router: IpcRouter;
+  events: EventHub;
+  catalog: StudyCatalog;
+  importer: ImportService;
+  decode: DecodeService;
+  ai: AiService;
+  databasePath?: string;
+  /** Cancels imports and stops the decode workers. */
+  close(): Promise<void>;
+}
+
+/** Builds catalog, importer and router; registers every domain's handlers. */
+export function createMainServices(options: MainServicesOptions): MainServices {
+  const events = new EventHub();
+  const catalog = new StudyCatalog(options.store ?? new InMemoryCatalogStore());
+  const importer = new ImportService({
+    catalog,
+    decode: options.decode,
+    emit: events.emit,
+    logger: options.logger,
+    importDir: options.importDir,
+    concurrency: options.importConcurrency,
+  });
+  const router = new IpcRouter({ validateResponses: options.validateResponses });
+  registerAppHandlers(router, { version: options.version, platform: options.platform, shell: options.shell, openDialog: options.openDialog });
+  registerStudiesHandlers(router, { catalog, importer });
+  registerImagesHandlers(router, { catalog, decode: options.decode });
+  const ai = new AiService({
+    decode: options.decode,
+    defaultModelPath: options.ai?.defaultModelPath,
+    settingsPath: options.ai?.settingsPath,
+    workerPath: options.ai?.workerPath,
+    // Queue counts change per image during background triage: at most 4 status events a second.
+    onStatus: throttle((status) => events.emit('ai:status', status), 250),
+    log: (level, message) => options.logger[level](message),
+  });
+  registerAiHandlers(router, { catalog, ai });
+  // Loads in the background: the viewer works at once, the AI panel shows "loading".
+  void ai.start();
+  return {
+    router,
+    events,
+    catalog,
+    importer,
+    decode: options.decode,
+    ai,
+    databasePath: options.databasePath,
+    async close() {
+      await importer.close();
+      await ai.close();
+      await options.decode.close();
+    },
+  };
+}
