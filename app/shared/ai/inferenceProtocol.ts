@@ -53,6 +53,8 @@ export type InferenceRequest =
       /** MONOCHROME1 is inverted by the preprocessing; colour is reduced to luma first. */
       photometricInterpretation: string;
     }
+  /** SHA-256 of a frame's pixel bytes (the result-cache key); the pixels come back transferred. */
+  | { type: 'hash'; seq: number; pixels: StoredPixels }
   /** Test hook: the worker exits abruptly, as a native crash would (recovery tests, issue #4). */
   | { type: 'crash'; seq: number }
   | { type: 'dispose'; seq: number };
@@ -81,6 +83,7 @@ export type InferenceReply =
   | { type: 'loaded'; seq: number; provider: ExecutionProviderName; fallbackReasons: string[]; inputNames: string[]; outputNames: string[] }
   | { type: 'result'; seq: number; outputs: Record<string, OutputTensor>; runMs: number }
   | { type: 'classified'; seq: number; result: ClassifyOutput }
+  | { type: 'hashed'; seq: number; sha256: string; pixels: StoredPixels }
   | { type: 'disposed'; seq: number }
   | { type: 'error'; seq: number; error: SerializedError }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -125,6 +125,41 @@ export const TagNode: z.ZodType<TagNode> = z.lazy(() =>
   z.object({ tag: z.string(), vr: z.string(), keyword: z.string(), value: z.string(), items: z.array(z.array(TagNode)).optional() }),
 );
 
+/** What the AI panel shows about the model and where it runs (issue #4). */
+export const AiStatus = z.object({
+  state: z.enum(['loading', 'ready', 'unavailable']),
+  /** Why the AI is unavailable (invalid manifest, checksum mismatch, no provider…). */
+  reason: z.string().optional(),
+  model: z.object({ name: z.string(), version: z.string(), sha256: z.string(), labels: z.array(z.string()), intendedUse: z.string() }).optional(),
+  /** Execution provider in use: cpu, cuda, dml, coreml. */
+  provider: z.string().optional(),
+  providerLabel: z.string().optional(),
+  fallbackReasons: z.array(z.string()),
+  settings: z.object({ forceCpu: z.boolean(), customModelPath: z.string().optional() }),
+  queue: z.object({ queued: z.number().int(), running: z.number().int(), done: z.number().int(), failed: z.number().int() }),
+});
+
+export const AiResult = z.object({
+  probabilities: z.record(z.string(), z.number()),
+  label: z.string(),
+  /** high / medium / low from the manifest's thresholds; `unreliable` when the OOD guard fires. */
+  priority: z.enum(['high', 'medium', 'low', 'unreliable']),
+  outOfDistribution: z.boolean(),
+  ood: z.number(),
+  /** Grad-CAM maps, Float32 [classes, camHeight, camWidth] over the padded model input. */
+  cam: arrayBuffer,
+  camHeight: z.number().int(),
+  camWidth: z.number().int(),
+  /** Where the image sits inside the model input, to map the CAM back onto the image. */
+  letterbox: z.object({ size: z.number(), top: z.number(), left: z.number(), rows: z.number(), cols: z.number() }),
+  rows: z.number().int(),
+  columns: z.number().int(),
+  model: z.object({ name: z.string(), version: z.string(), sha256: z.string() }),
+  provider: z.string(),
+  cached: z.boolean(),
+  ms: z.number(),
+});
+
 /** Request/response schemas per channel. */
 export const contract = {
   'app:info': {
@@ -173,6 +208,21 @@ export const contract = {
     request: z.object({ instanceId: InstanceId }),
     response: z.object({ elements: z.array(TagNode) }),
   },
+  /** AI model, provider and queue state. */
+  'ai:status': {
+    request: z.object({}),
+    response: AiStatus,
+  },
+  /** Classifies one frame (interactive priority: ahead of background triage). Cached per pixel hash and model. */
+  'ai:classify': {
+    request: z.object({ instanceId: InstanceId, frame: z.number().int().min(0).default(0) }),
+    response: AiResult,
+  },
+  /** Changes AI settings; a custom model is validated (schema + sha256) before it replaces the current one. */
+  'ai:configure': {
+    request: z.object({ forceCpu: z.boolean().optional(), customModelPath: z.string().min(1).nullable().optional() }),
+    response: AiStatus,
+  },
 } as const;
 
 export type Contract = typeof contract;
@@ -185,12 +235,16 @@ export type StudySummary = z.output<typeof StudySummary>;
 export type SeriesSummary = z.output<typeof SeriesSummary>;
 export type InstanceSummary = z.output<typeof InstanceSummary>;
 export type ImportProgress = z.output<typeof ImportProgress>;
+export type AiStatus = z.output<typeof AiStatus>;
+export type AiResult = z.output<typeof AiResult>;
 
 /** Events main pushes to the renderer. */
 export const events = {
   'studies:importProgress': ImportProgress,
   /** The catalog changed (import added studies); the renderer re-lists. */
   'studies:changed': z.object({}),
+  /** The AI state changed (model loaded or failed, provider, queue counts). */
+  'ai:status': AiStatus,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

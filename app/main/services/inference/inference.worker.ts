@@ -4,6 +4,7 @@
  * Electron), and it does the preprocessing too, so neither the main event loop nor the UI
  * ever runs it. Messages follow app/shared/ai/inferenceProtocol.ts.
  */
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 
@@ -139,6 +140,12 @@ port.on('message', (request: InferenceRequest) => {
         return run(request);
       case 'classify':
         return classify(request);
+      case 'hash': {
+        const { pixels } = request;
+        const sha256 = createHash('sha256').update(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength)).digest('hex');
+        post({ type: 'hashed', seq: request.seq, sha256, pixels }, [pixels.buffer as ArrayBuffer]);
+        return;
+      }
       case 'dispose':
         await model?.session.release();
         model = null;

@@ -102,6 +102,13 @@ export class InferenceHost {
     return reply.result;
   }
 
+  /** SHA-256 of pixel bytes, computed in the worker (15 MB would stall the main loop ~25 ms); the pixels come back. */
+  async hashPixels<T extends StoredPixels>(pixels: T): Promise<{ sha256: string; pixels: T }> {
+    const reply = await this.send({ type: 'hash', seq: 0, pixels }, [pixels.buffer as ArrayBuffer], this.options.runTimeoutMs ?? 30_000);
+    if (reply.type !== 'hashed') throw new CodedError('INFERENCE_FAILED', `unexpected reply ${reply.type}`);
+    return { sha256: reply.sha256, pixels: reply.pixels as T };
+  }
+
   /** A bare session.run on a prepared tensor (benchmarks, parity tests). */
   async run(input: Float32Array, dims: number[], outputNames: string[]): Promise<{ outputs: Record<string, OutputTensor>; runMs: number }> {
     await this.start();

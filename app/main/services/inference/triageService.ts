@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises';
 
 import type { ClassifyOutput } from '../../../shared/ai/inferenceProtocol';
 import type { Letterbox } from '../../../shared/ai/preprocess';
+import type { StoredPixels } from '../../../shared/imaging/types';
 import { triage } from '../../../shared/ai/postprocess';
 import type { DecodeService } from '../decoding/decodeService';
 import type { InferenceHost } from './inferenceHost';
@@ -45,9 +46,12 @@ export interface TriageServiceOptions {
   /** Images in flight at once: 2 overlaps decoding of one with inference of another. */
   concurrency?: number;
   onProgress?: (progress: JobProgress) => void;
-  /** Sha256 of a frame's pixel bytes; injected so it can run off the main loop. */
-  hashPixels: (pixels: ArrayBufferView) => Promise<string>;
-  /** Cached results kept in memory (each holds a small CAM, ~2 KB). */
+  /**
+   * Sha256 of a frame's pixel bytes. Default: computed in the inference worker, off the main
+   * loop (the pixels are transferred there and back). Tests and benchmarks may inject another.
+   */
+  hashPixels?: (pixels: StoredPixels) => Promise<{ sha256: string; pixels: StoredPixels }>;
+  /** Cached results kept in memory (each holds a small CAM, ~2 KB); 0 disables the cache (benchmarks). */
   cacheEntries?: number;
 }
 
@@ -94,7 +98,7 @@ export class TriageService {
   private async process(path: string, frame: number): Promise<TriageOutcome> {
     const info = await stat(path);
     const fileKey = `${path}\0${info.size}\0${info.mtimeMs}\0${frame}`;
-    const knownHash = this.fileHashes.get(fileKey);
+    const knownHash = this.options.cacheEntries === 0 ? undefined : this.fileHashes.get(fileKey);
     const known = knownHash ? this.results.get(this.resultKey(knownHash)) : undefined;
     if (known) return { ...known, cached: true };
 
@@ -102,14 +106,15 @@ export class TriageService {
     const decoded = await this.options.decode.decodeFrame(path, frame);
     const decodeMs = performance.now() - t0;
     const { rows, columns, samplesPerPixel, photometricInterpretation } = decoded.info;
-    const pixelSha256 = await this.options.hashPixels(decoded.pixels);
+    const hash = this.options.hashPixels ?? ((p: StoredPixels) => this.options.host.hashPixels(p));
+    const { sha256: pixelSha256, pixels } = await hash(decoded.pixels);
     this.fileHashes.set(fileKey, pixelSha256);
     const cachedResult = this.results.get(this.resultKey(pixelSha256));
     if (cachedResult) return { ...cachedResult, rows, columns, cached: true };
 
     // After decoding, YBR and palette colour are RGB already (decode service contract).
     const photometric = samplesPerPixel === 3 ? 'RGB' : photometricInterpretation;
-    const output = await this.options.host.classify(decoded.pixels, rows, columns, samplesPerPixel, photometric);
+    const output = await this.options.host.classify(pixels, rows, columns, samplesPerPixel, photometric);
     const outcome = this.toOutcome(output, rows, columns, pixelSha256, decodeMs);
     this.remember(this.resultKey(pixelSha256), outcome);
     return outcome;
@@ -138,6 +143,7 @@ export class TriageService {
 
   private remember(key: string, outcome: TriageOutcome): void {
     const limit = this.options.cacheEntries ?? 5000;
+    if (limit === 0) return;
     if (this.results.size >= limit) {
       const oldest = this.results.keys().next().value;
       if (oldest !== undefined) this.results.delete(oldest);

@@ -1,0 +1,87 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import { createDecodePool } from '../../../../../app/main/services/decoding/decodePool';
+import { AiService } from '../../../../../app/main/services/inference/aiService';
+import { workerScript } from '../../../../../app/main/services/workerScript';
+import { makeChestImage } from '../../../../fixtures/syntheticImages';
+
+const shipped = join(__dirname, '../../../../../models/cxr-tri-v1');
+const services: AiService[] = [];
+const decode = createDecodePool({ size: 1 });
+
+function newService(overrides: Partial<ConstructorParameters<typeof AiService>[0]> = {}): AiService {
+  const service = new AiService({
+    decode,
+    defaultModelPath: join(shipped, 'model.json'),
+    workerPath: workerScript('inference.worker'),
+    ...overrides,
+  });
+  services.push(service);
+  return service;
+}
+
+function writePng(dir: string): string {
+  const img = makeChestImage({ rows: 256, columns: 200, bitsStored: 8, seed: 5 });
+  const png = new PNG({ width: 200, height: 256, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  png.data = Buffer.from(img.buffer, img.byteOffset, img.byteLength);
+  const path = join(dir, 'chest.png');
+  writeFileSync(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false }));
+  return path;
+}
+
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((s) => s.close()));
+});
+afterAll(() => decode.close());
+
+describe('AiService', () => {
+  it('loads the bundled model on the CPU and classifies, then answers the same image from the cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxr-ai-'));
+    const ai = newService();
+    const status = await ai.start();
+    expect(status).toMatchObject({ state: 'ready', provider: 'cpu', model: { name: 'cxr-tri-v1' } });
+    const path = writePng(dir);
+    const first = await ai.classify(path, 0, 'interactive');
+    expect(first.cached).toBe(false);
+    expect(Object.keys(first.probabilities)).toEqual(['covid', 'normal', 'pneumonia']);
+    const again = await ai.classify(path, 0, 'interactive');
+    expect(again.cached).toBe(true);
+    expect(again.probabilities).toEqual(first.probabilities);
+  });
+
+  it('is unavailable with the reason when the model file is corrupt, and classify says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxr-ai-'));
+    copyFileSync(join(shipped, 'model.json'), join(dir, 'model.json'));
+    writeFileSync(join(dir, 'model.onnx'), readFileSync(join(shipped, 'model.onnx')).subarray(0, 1000));
+    const ai = newService({ defaultModelPath: join(dir, 'model.json') });
+    const status = await ai.start();
+    expect(status.state).toBe('unavailable');
+    expect(status.reason).toMatch(/sha256/);
+    await expect(ai.classify(writePng(dir), 0, 'interactive')).rejects.toMatchObject({ code: 'AI_UNAVAILABLE' });
+  });
+
+  it('refuses an invalid custom model with the reason and keeps the current one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxr-ai-'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ name: 'custom' }));
+    const ai = newService();
+    await ai.start();
+    await expect(ai.configure({ customModelPath: join(dir, 'model.json') })).rejects.toMatchObject({ code: 'MODEL_MANIFEST_INVALID' });
+    expect(ai.status()).toMatchObject({ state: 'ready', model: { name: 'cxr-tri-v1' }, settings: { forceCpu: false } });
+  });
+
+  it('persists the force-CPU setting and reloads with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxr-ai-'));
+    const settingsPath = join(dir, 'ai-settings.json');
+    const ai = newService({ settingsPath });
+    await ai.start();
+    const status = await ai.configure({ forceCpu: true });
+    expect(status).toMatchObject({ state: 'ready', provider: 'cpu', settings: { forceCpu: true } });
+    expect(JSON.parse(readFileSync(settingsPath, 'utf8'))).toMatchObject({ forceCpu: true });
+    const restarted = newService({ settingsPath });
+    expect((await restarted.start()).settings.forceCpu).toBe(true);
+  });
+});
