@@ -1,0 +1,184 @@
+/**
+ * The AI panel (issue #4): the three calibrated probabilities of the image on screen, the
+ * predicted label, the triage priority from the model's thresholds, the "unreliable"
+ * warning when the out-of-distribution guard fires, the model and the execution provider,
+ * the heatmap controls with a legend, and the AI settings. Always says "prioritisation only
+ * — not for diagnosis".
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import type { AiResult } from '../../../shared/ipc/contract';
+import { aiEntryKey, type AiState } from '../../stores/ai.store';
+import { CAM_COLOUR_STOPS } from '../../viewer/camOverlay';
+import { useAppStores } from '../app/AppContext';
+
+const LABEL_NAMES: Record<string, string> = { covid: 'COVID-19', normal: 'Normal', pneumonia: 'Pneumonia' };
+const PRIORITY_TEXT: Record<AiResult['priority'], string> = {
+  high: 'High priority',
+  medium: 'Medium priority',
+  low: 'Low priority',
+  unreliable: 'Needs human triage',
+};
+
+export const labelName = (label: string): string => LABEL_NAMES[label] ?? label;
+
+export function useAi<T>(selector: (s: AiState) => T): T {
+  return useStore(useAppStores().ai, selector);
+}
+
+/** CSS gradient of the heatmap colours, for the legend. */
+const legendGradient = `linear-gradient(to right, ${CAM_COLOUR_STOPS.map(([x, r, g, b]) => `rgb(${r},${g},${b}) ${x * 100}%`).join(', ')})`;
+
+function Probabilities({ result }: { result: AiResult }) {
+  return (
+    <ul className="ai-probabilities" aria-label="Class probabilities">
+      {Object.entries(result.probabilities).map(([label, p]) => (
+        <li key={label} className={label === result.label ? 'predicted' : undefined} data-testid={`ai-prob-${label}`}>
+          <span className="ai-prob-name">{labelName(label)}</span>
+          <span className="ai-bar" aria-hidden="true">
+            <span className="ai-bar-fill" style={{ width: `${(p * 100).toFixed(1)}%` }} />
+          </span>
+          <span className="ai-prob-value">{(p * 100).toFixed(1)} %</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function HeatmapControls({ labels }: { labels: string[] }) {
+  const { ai } = useAppStores();
+  const overlay = useAi((s) => s.overlay);
+  return (
+    <fieldset className="ai-heatmap">
+      <legend>Grad-CAM heatmap</legend>
+      <label>
+        <input type="checkbox" checked={overlay.visible} onChange={(e) => ai.getState().setOverlay({ visible: e.target.checked })} data-testid="ai-heatmap-toggle" /> Show (Shift+H)
+      </label>
+      <label>
+        Class{' '}
+        <select value={overlay.classLabel ?? ''} onChange={(e) => ai.getState().setOverlay({ classLabel: e.target.value || undefined })} data-testid="ai-heatmap-class">
+          <option value="">Predicted label</option>
+          {labels.map((l) => (
+            <option key={l} value={l}>
+              {labelName(l)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Opacity{' '}
+        <input type="range" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(e) => ai.getState().setOverlay({ opacity: Number(e.target.value) })} data-testid="ai-heatmap-opacity" />
+      </label>
+      <div className="ai-legend" aria-label="Heatmap colour scale: low evidence to high evidence">
+        <span>low</span>
+        <span className="ai-legend-bar" style={{ background: legendGradient }} />
+        <span>high</span>
+      </div>
+    </fieldset>
+  );
+}
+
+function AiSettings() {
+  const { ai } = useAppStores();
+  const status = useAi((s) => s.status);
+  const [path, setPath] = useState('');
+  const [message, setMessage] = useState<string>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!path.trim()) return;
+    const error = await ai.getState().configure({ customModelPath: path.trim() });
+    setMessage(error ? `Model refused: ${error.message}` : 'Custom model loaded.');
+  };
+  return (
+    <details className="ai-settings">
+      <summary>AI settings</summary>
+      <label>
+        <input
+          type="checkbox"
+          checked={status?.settings.forceCpu ?? false}
+          onChange={(e) => void ai.getState().configure({ forceCpu: e.target.checked })}
+          data-testid="ai-force-cpu"
+        />{' '}
+        Always run on the CPU
+      </label>
+      <form onSubmit={submit}>
+        <label>
+          Custom model (path to model.json){' '}
+          <input type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder={status?.settings.customModelPath ?? 'bundled model'} data-testid="ai-custom-model" />
+        </label>
+        <button type="submit">Load</button>
+        {status?.settings.customModelPath ? (
+          <button type="button" onClick={() => void ai.getState().configure({ customModelPath: null }).then(() => setMessage('Bundled model restored.'))}>
+            Use bundled model
+          </button>
+        ) : null}
+      </form>
+      {message ? <p role="status">{message}</p> : null}
+    </details>
+  );
+}
+
+/** The panel for the image on screen (`instanceId`/`frame`), or the status alone when none is open. */
+export function AiPanel({ instanceId, frame = 0 }: { instanceId?: string; frame?: number }) {
+  const { ai } = useAppStores();
+  const status = useAi((s) => s.status);
+  const entry = useAi((s) => (instanceId ? s.entries[aiEntryKey(instanceId, frame)] : undefined));
+  const ready = status?.state === 'ready';
+
+  useEffect(() => {
+    if (instanceId && ready) void ai.getState().classify(instanceId, frame);
+  }, [ai, instanceId, frame, ready]);
+
+  return (
+    <aside className="ai-panel" aria-label="AI triage" data-testid="ai-panel">
+      <header>
+        <h2>AI triage</h2>
+        <p className="ai-disclaimer">Prioritisation only — not for diagnosis</p>
+      </header>
+      <p className="ai-model" data-testid="ai-model">
+        {status?.model ? `${status.model.name} ${status.model.version}` : 'No model'}
+        {status?.providerLabel ? ` · ${status.providerLabel}` : ''}
+        {status?.state === 'loading' ? ' · loading…' : ''}
+      </p>
+      {status?.state === 'unavailable' ? (
+        <p className="ai-unavailable" role="status" data-testid="ai-unavailable">
+          AI unavailable: {status.reason}. The viewer works without it.
+        </p>
+      ) : null}
+      {!instanceId ? <p className="muted">Open an image to see the AI result.</p> : null}
+      {entry?.state === 'running' ? (
+        <p className="ai-running" data-testid="ai-state">
+          Analysing…
+        </p>
+      ) : null}
+      {entry?.state === 'failed' ? (
+        <p className="ai-failed" role="alert" data-testid="ai-state">
+          AI failed: {entry.error.message}
+        </p>
+      ) : null}
+      {entry?.state === 'done' ? (
+        <section data-testid="ai-result">
+          {entry.result.outOfDistribution ? (
+            <p className="ai-unreliable" role="alert" data-testid="ai-unreliable">
+              ⚠ AI result unreliable for this image (unfamiliar image: not like the adult frontal chest X-rays the model was trained on).
+            </p>
+          ) : null}
+          <p className="ai-label">
+            Predicted: <strong data-testid="ai-label">{labelName(entry.result.label)}</strong>
+          </p>
+          <p>
+            <span className={`priority-badge priority-${entry.result.priority}`} data-testid="ai-priority">
+              {PRIORITY_TEXT[entry.result.priority]}
+            </span>
+          </p>
+          <Probabilities result={entry.result} />
+          <p className="muted ai-meta">
+            {entry.result.model.name} {entry.result.model.version} · {entry.result.provider.toUpperCase()} · {entry.result.cached ? 'cached' : `${Math.round(entry.result.ms)} ms`}
+          </p>
+          <HeatmapControls labels={Object.keys(entry.result.probabilities)} />
+        </section>
+      ) : null}
+      <AiSettings />
+    </aside>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Stores and API of this window, created once in App and handed down by context, so
+ * components never reach for module singletons (tests can mount them with fakes).
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { PreloadApi } from '../../../shared/ipc/contract';
+import { createAiStore, type AiStore } from '../../stores/ai.store';
+import { createImportStore, type ImportState, type ImportStore } from '../../stores/import.store';
+import { createStudiesStore, type StudiesState, type StudiesStore } from '../../stores/studies.store';
+import { createViewerStore, type ViewerState, type ViewerStore } from '../../stores/viewer.store';
+
+export interface AppStores {
+  api: PreloadApi;
+  studies: StudiesStore;
+  imports: ImportStore;
+  viewer: ViewerStore;
+  /** AI triage results and heatmap settings (issue #4, features/ai). */
+  ai: AiStore;
+}
+
+/** Creates the stores of one window around its API. */
+export function createAppStores(api: PreloadApi): AppStores {
+  return { api, studies: createStudiesStore(api), imports: createImportStore(api), viewer: createViewerStore(api), ai: createAiStore(api) };
+}
+
+const AppContext = createContext<AppStores | undefined>(undefined);
+
+export function AppProvider({ stores, children }: { stores: AppStores; children: ReactNode }) {
+  return <AppContext.Provider value={stores}>{children}</AppContext.Provider>;
+}
+
+/** The stores of this window. */
+export function useAppStores(): AppStores {
+  const stores = useContext(AppContext);
+  if (!stores) throw new Error('useAppStores outside <AppProvider>');
+  return stores;
+}
+
+export function useStudies<T>(selector: (s: StudiesState) => T): T {
+  return useStore(useAppStores().studies, selector);
+}
+
+export function useImports<T>(selector: (s: ImportState) => T): T {
+  return useStore(useAppStores().imports, selector);
+}
+
+export function useViewer<T>(selector: (s: ViewerState) => T): T {
+  return useStore(useAppStores().viewer, selector);
+}

@@ -1,0 +1,135 @@
+/**
+ * The study catalog as the renderer sees it: patients → studies → series → instances
+ * from `studies:list`, plus thumbnails fetched on demand (`images:thumbnail`).
+ * Created with its API as an argument so unit tests pass a fake.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppError } from '../../shared/result';
+import type { InstanceSummary, PatientSummary, PreloadApi, StudySummary } from '../../shared/ipc/contract';
+import { errorOf, invokeOrThrow } from '../lib/api';
+
+/** A thumbnail ready to paint (RGBA, 8 bits per channel). */
+export interface ThumbnailPixels {
+  width: number;
+  height: number;
+  rgba: ArrayBuffer;
+}
+
+export type ThumbnailState = { status: 'loading' } | { status: 'ready'; pixels: ThumbnailPixels } | { status: 'error'; error: AppError };
+
+export interface StudiesState {
+  patients: PatientSummary[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error?: AppError;
+  thumbnails: Record<string, ThumbnailState>;
+  /** Re-reads the catalog (after an import, on `studies:changed`). */
+  refresh(): Promise<void>;
+  /** Fetches one thumbnail once; later calls are no-ops. */
+  loadThumbnail(instanceId: string, size?: number): Promise<void>;
+}
+
+export type StudiesStore = StoreApi<StudiesState>;
+
+/** Thumbnail edge in pixels (the study browser shows them at 64 CSS px, sharp on HiDPI). */
+export const THUMBNAIL_SIZE = 128;
+
+/** Thumbnail requests in flight at once (decoding runs on main's worker pool). */
+export const THUMBNAIL_CONCURRENCY = 4;
+
+export function createStudiesStore(api: PreloadApi): StudiesStore {
+  let refreshSeq = 0;
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = () =>
+    new Promise<void>((resolve) => {
+      if (inFlight < THUMBNAIL_CONCURRENCY) {
+        inFlight++;
+        resolve();
+      } else {
+        waiting.push(() => {
+          inFlight++;
+          resolve();
+        });
+      }
+    });
+  const release = () => {
+    inFlight--;
+    waiting.shift()?.();
+  };
+  return createStore<StudiesState>()((set, get) => ({
+    patients: [],
+    status: 'idle',
+    thumbnails: {},
+    async refresh() {
+      const seq = ++refreshSeq;
+      set({ status: get().patients.length > 0 ? 'ready' : 'loading' });
+      try {
+        const { patients } = await invokeOrThrow(api, 'studies:list', {});
+        // A slower earlier refresh must not overwrite a newer list.
+        if (seq === refreshSeq) set({ patients, status: 'ready', error: undefined });
+      } catch (err) {
+        if (seq === refreshSeq) set({ status: 'error', error: errorOf(err) });
+      }
+    },
+    async loadThumbnail(instanceId, size = THUMBNAIL_SIZE) {
+      if (get().thumbnails[instanceId]) return;
+      set((s) => ({ thumbnails: { ...s.thumbnails, [instanceId]: { status: 'loading' } } }));
+      let next: ThumbnailState;
+      await acquire();
+      try {
+        const pixels = await invokeOrThrow(api, 'images:thumbnail', { instanceId, size });
+        next = { status: 'ready', pixels };
+      } catch (err) {
+        next = { status: 'error', error: errorOf(err) };
+      } finally {
+        release();
+      }
+      set((s) => ({ thumbnails: { ...s.thumbnails, [instanceId]: next } }));
+    },
+  }));
+}
+
+/** Finds a study by key. */
+export function findStudy(patients: readonly PatientSummary[], studyKey: string): { patient: PatientSummary; study: StudySummary } | undefined {
+  for (const patient of patients) {
+    const study = patient.studies.find((s) => s.studyKey === studyKey);
+    if (study) return { patient, study };
+  }
+  return undefined;
+}
+
+/** Finds the patient, study and instance of an instance id. */
+export function findInstance(
+  patients: readonly PatientSummary[],
+  instanceId: string,
+): { patient: PatientSummary; study: StudySummary; instance: InstanceSummary } | undefined {
+  for (const patient of patients) {
+    for (const study of patient.studies) {
+      for (const series of study.series) {
+        const instance = series.instances.find((i) => i.instanceId === instanceId);
+        if (instance) return { patient, study, instance };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Instances of a study in reading order: series number, then instance number. */
+export function studyInstances(study: StudySummary): InstanceSummary[] {
+  const series = [...study.series].sort((a, b) => (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
+  return series.flatMap((s) => [...s.instances].sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0)));
+}
+
+/** The instance a study opens with: its thumbnail instance if displayable, else the first displayable one. */
+export function firstDisplayableInstance(study: StudySummary): InstanceSummary | undefined {
+  const all = studyInstances(study);
+  const thumb = all.find((i) => i.instanceId === study.thumbnailInstanceId && !i.error);
+  return thumb ?? all.find((i) => !i.error) ?? all[0];
+}
+
+/** Files of a study that could not be displayed, with the reason. */
+export function studyErrors(study: StudySummary): { fileName: string; code: string; message: string }[] {
+  return studyInstances(study)
+    .filter((i) => i.error)
+    .map((i) => ({ fileName: i.fileName, code: i.error!.code, message: i.error!.message }));
+}
