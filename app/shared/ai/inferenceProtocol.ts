@@ -31,6 +31,8 @@ export type InferenceRequest =
       /** What `classify` needs: the manifest's preprocessing and output names. */
       preprocessing: PreprocessingSpec;
       outputNames: { logits: string; probabilities: string; ood: string; cam: string };
+      /** Number of labels in the manifest: the outputs' class dimension must match it. */
+      labelCount: number;
       intraOpThreads?: number;
     }
   | {

@@ -58,7 +58,9 @@ async function load(request: Extract<InferenceRequest, { type: 'load' }>): Promi
       // unsupported operator): one warm-up run on zeros decides.
       const { inputName, height, width } = request.warmup;
       const zeros = new ort.Tensor('float32', new Float32Array(height * width), [1, 1, height, width]);
-      await session.run({ [inputName]: zeros });
+      checkSignature(session, inputName, request.outputNames);
+      const warm = await session.run({ [inputName]: zeros }, Object.values(request.outputNames));
+      checkOutputShapes(warm, request.outputNames, request.labelCount);
       model = { session, inputName, preprocessing: request.preprocessing, outputNames: request.outputNames };
       if (fallbackReasons.length) log('warn', `execution provider fallback: ${fallbackReasons.join('; ')}`);
       post({
@@ -71,11 +73,37 @@ async function load(request: Extract<InferenceRequest, { type: 'load' }>): Promi
       });
       return;
     } catch (err) {
+      // A model that does not match its manifest fails the same way on every provider.
+      if ((err as { code?: string }).code === 'MODEL_OUTPUT_MISMATCH') {
+        await session?.release().catch(() => undefined);
+        throw err;
+      }
       fallbackReasons.push(`${provider}: ${err instanceof Error ? err.message : String(err)}`);
       await session?.release().catch(() => undefined);
     }
   }
   throw Object.assign(new Error(`no execution provider could run the model (${fallbackReasons.join('; ')})`), { code: 'MODEL_LOAD_FAILED' });
+}
+
+const mismatch = (message: string): Error => Object.assign(new Error(`the model does not match its manifest: ${message}`), { code: 'MODEL_OUTPUT_MISMATCH' });
+
+/** The manifest's input and outputs must exist in the graph (issue #4: a model whose outputs don't match its manifest). */
+function checkSignature(session: ort.InferenceSession, inputName: string, outputNames: LoadedModel['outputNames']): void {
+  if (!session.inputNames.includes(inputName)) throw mismatch(`input "${inputName}" not in the graph (it has ${session.inputNames.join(', ')})`);
+  for (const name of Object.values(outputNames)) {
+    if (!session.outputNames.includes(name)) throw mismatch(`output "${name}" not in the graph (it has ${session.outputNames.join(', ')})`);
+  }
+}
+
+/** Shapes of the warm-up outputs: logits/probabilities [1, labels], ood [1], cam [1, labels, h, w]. */
+function checkOutputShapes(outputs: ort.InferenceSession.OnnxValueMapType, names: LoadedModel['outputNames'], labels: number): void {
+  const dims = (name: string) => [...(outputs[name] as ort.Tensor).dims];
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  if (!same(dims(names.logits), [1, labels])) throw mismatch(`${names.logits} has shape [${dims(names.logits)}], expected [1, ${labels}]`);
+  if (!same(dims(names.probabilities), [1, labels])) throw mismatch(`${names.probabilities} has shape [${dims(names.probabilities)}], expected [1, ${labels}]`);
+  if (!same(dims(names.ood), [1])) throw mismatch(`${names.ood} has shape [${dims(names.ood)}], expected [1]`);
+  const cam = dims(names.cam);
+  if (cam.length !== 4 || cam[0] !== 1 || cam[1] !== labels) throw mismatch(`${names.cam} has shape [${cam}], expected [1, ${labels}, h, w]`);
 }
 
 function requireModel(): LoadedModel {

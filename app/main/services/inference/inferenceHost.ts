@@ -151,6 +151,7 @@ export class InferenceHost {
         ood: manifest.outputs.ood.name,
         cam: manifest.outputs.cam.name,
       },
+      labelCount: manifest.labels.length,
       intraOpThreads: this.options.intraOpThreads,
     };
   }

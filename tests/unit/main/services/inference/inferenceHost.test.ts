@@ -69,4 +69,14 @@ describe('InferenceHost', () => {
     const host = await newHost({ modelPath: join(dir, 'model.onnx') });
     await expect(host.start()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
   });
+
+  it('refuses a model whose outputs do not match its manifest, naming the output', async () => {
+    const model = await loadModelManifest(manifestPath);
+    const renamed = { ...model.manifest, outputs: { ...model.manifest.outputs, cam: { ...model.manifest.outputs.cam, name: 'heatmap' } } };
+    const host = await newHost({ manifest: renamed });
+    await expect(host.start()).rejects.toMatchObject({ code: 'MODEL_OUTPUT_MISMATCH', message: expect.stringContaining('"heatmap"') });
+    const fourLabels = { ...model.manifest, labels: ['covid', 'normal', 'pneumonia', 'tb'] };
+    const other = await newHost({ manifest: fourLabels });
+    await expect(other.start()).rejects.toMatchObject({ code: 'MODEL_OUTPUT_MISMATCH', message: expect.stringContaining('expected [1, 4]') });
+  });
 });
