@@ -25,6 +25,13 @@ const channelKeys: Record<Channel, true> = {
   'ai:status': true,
   'ai:classify': true,
   'ai:configure': true,
+  'worklist:list': true,
+  'worklist:review': true,
+  'worklist:import': true,
+  'worklist:cancelImport': true,
+  'worklist:open': true,
+  'worklist:exportCsv': true,
+  'worklist:summaryPng': true,
 };
 
 /** One key per contract event (same compile-time completeness check). */
@@ -32,6 +39,8 @@ const eventKeys: Record<EventName, true> = {
   'studies:importProgress': true,
   'studies:changed': true,
   'ai:status': true,
+  'worklist:progress': true,
+  'worklist:changed': true,
 };
 
 /** Every invoke channel, `domain:verb`. */

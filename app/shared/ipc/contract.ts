@@ -160,6 +160,56 @@ export const AiResult = z.object({
   ms: z.number(),
 });
 
+/** One row of the AI triage worklist (issue #5), in display order. */
+export const WorklistRow = z.object({
+  studyInstanceUid: z.string(),
+  patientName: z.string().nullable(),
+  patientId: z.string().nullable(),
+  studyDate: z.string().nullable(),
+  modality: z.string().nullable(),
+  /** Calibrated COVID-19 probability of the study's top image; null before triage. */
+  covid: z.number().nullable(),
+  priority: z.enum(['high', 'medium', 'low', 'unreliable']).nullable(),
+  outOfDistribution: z.boolean(),
+  /** Out-of-distribution studies sit in their own group on top, never ranked by probability. */
+  group: z.enum(['needs-human-triage', 'ranked']),
+  status: z.enum(['new', 'triaged', 'reviewed', 'escalated', 'failed']),
+  failureReason: z.string().nullable(),
+  reviewer: z.string().nullable(),
+  note: z.string().nullable(),
+  arrivalMs: z.number(),
+});
+
+export const WorklistQuery = z.object({
+  filter: z
+    .object({
+      priority: z.array(z.enum(['high', 'medium', 'low', 'unreliable'])).optional(),
+      status: z.array(z.enum(['new', 'triaged', 'reviewed', 'escalated', 'failed'])).optional(),
+      /** DICOM DA YYYYMMDD, inclusive. */
+      dateFrom: z.string().regex(/^\d{8}$/).optional(),
+      dateTo: z.string().regex(/^\d{8}$/).optional(),
+      modality: z.array(z.string()).optional(),
+      search: z.string().max(200).optional(),
+    })
+    .default({}),
+  sort: z
+    .object({
+      column: z.enum(['covid', 'arrival', 'patientName', 'patientId', 'studyDate', 'priority', 'status', 'modality']),
+      direction: z.enum(['asc', 'desc']),
+    })
+    .default({ column: 'covid', direction: 'desc' }),
+});
+
+export const WorklistProgress = z.object({
+  jobId: z.string(),
+  phase: z.enum(['scanning', 'importing', 'done', 'cancelled']),
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  /** Estimated seconds left; null until a rate is known. */
+  etaSeconds: z.number().nullable(),
+});
+
 /** Request/response schemas per channel. */
 export const contract = {
   'app:info': {
@@ -223,6 +273,44 @@ export const contract = {
     request: z.object({ forceCpu: z.boolean().optional(), customModelPath: z.string().min(1).nullable().optional() }),
     response: AiStatus,
   },
+  /** The worklist in display order with counts per priority (issue #5). */
+  'worklist:list': {
+    request: WorklistQuery,
+    response: z.object({
+      entries: z.array(WorklistRow),
+      counts: z.object({ unreliable: z.number().int(), high: z.number().int(), medium: z.number().int(), low: z.number().int(), none: z.number().int() }),
+      ms: z.number(),
+    }),
+  },
+  /** Marks a study reviewed or escalated (with a note); appended to the audit trail. */
+  'worklist:review': {
+    request: z.object({ studyInstanceUid: z.string().min(1), action: z.enum(['reviewed', 'escalated', 'note']), note: z.string().max(2000).optional(), reviewer: z.string().max(200).optional() }),
+    response: z.object({ entry: WorklistRow }),
+  },
+  /** Imports files or folders into the worklist and triages them in the background. */
+  'worklist:import': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(100_000) }),
+    response: z.object({ jobId: z.string() }),
+  },
+  'worklist:cancelImport': {
+    request: z.object({ jobId: z.string() }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /** Puts the study's images in the study catalog so the viewer can open it. */
+  'worklist:open': {
+    request: z.object({ studyInstanceUid: z.string().min(1) }),
+    response: z.object({ studyKey: z.string() }),
+  },
+  /** The (filtered) worklist as CSV text, with the not-for-diagnosis line. */
+  'worklist:exportCsv': {
+    request: WorklistQuery,
+    response: z.object({ csv: z.string(), fileName: z.string() }),
+  },
+  /** A PNG summary of one study: image, heatmap, probabilities, model version, not-for-diagnosis line. */
+  'worklist:summaryPng': {
+    request: z.object({ studyInstanceUid: z.string().min(1) }),
+    response: z.object({ png: arrayBuffer, fileName: z.string() }),
+  },
 } as const;
 
 export type Contract = typeof contract;
@@ -237,6 +325,9 @@ export type InstanceSummary = z.output<typeof InstanceSummary>;
 export type ImportProgress = z.output<typeof ImportProgress>;
 export type AiStatus = z.output<typeof AiStatus>;
 export type AiResult = z.output<typeof AiResult>;
+export type WorklistRow = z.output<typeof WorklistRow>;
+export type WorklistQuery = z.input<typeof WorklistQuery>;
+export type WorklistProgress = z.output<typeof WorklistProgress>;
 
 /** Events main pushes to the renderer. */
 export const events = {
@@ -245,6 +336,10 @@ export const events = {
   'studies:changed': z.object({}),
   /** The AI state changed (model loaded or failed, provider, queue counts). */
   'ai:status': AiStatus,
+  /** Progress of a worklist import (with ETA). */
+  'worklist:progress': WorklistProgress,
+  /** Worklist rows changed (arrivals, triage results, reviews): the renderer re-queries. */
+  'worklist:changed': z.object({}),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -89,7 +89,7 @@ async function importAndWait(paths: string[]): Promise<ImportProgress> {
  * call their register function after createMainServices); this test covers them once they
  * are wired into createMainServices.
  */
-const PENDING_DOMAINS: string[] = [];
+const PENDING_DOMAINS: string[] = ['worklist:'];
 const registeredChannels = () => channels.filter((c) => !PENDING_DOMAINS.some((d) => c.startsWith(d)));
 
 const allStudies = (patients: PatientSummary[]) => patients.flatMap((p) => p.studies);
