@@ -8,6 +8,9 @@ import { toAppError } from '../../shared/result';
 import { processIo, type CliIo } from './cliIo';
 import { runDecode } from './commands/decode';
 import { runTriage } from './commands/triage';
+import { runImport } from './commands/import';
+import { runListen } from './commands/listen';
+import { runWorklist } from './commands/worklist';
 
 /** A subcommand: receives the arguments after its name, returns the exit code. */
 export type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -19,6 +22,9 @@ export const commands: Record<string, { run: Command; summary: string }> = {
     run: runTriage,
     summary: 'triage <file-or-folder>... [--model model.json] [--cam-dir DIR] [--cam-class covid|normal|pneumonia] [--cpu]   AI triage, one JSON line per image',
   },
+  import: { run: runImport, summary: 'import <folder> [--db PATH] [--model model.json] [--cpu] [--progress]   import + triage a folder into the worklist, print a JSON summary' },
+  listen: { run: runListen, summary: 'listen [--port 11112] [--aet CXR_TRIAGE] [--db PATH] [--storage DIR] [--watch DIR]   DICOM C-ECHO/C-STORE listener until SIGINT/SIGTERM' },
+  worklist: { run: runWorklist, summary: 'worklist [--db PATH] [--priority ..] [--status ..] [--search TEXT] [--sort COL[:asc|desc]]   one JSON line per study, display order' },
 };
 
 function usage(): string {

@@ -1,0 +1,266 @@
+/**
+ * The ingest queue (issue #5): every incoming file — from a folder import, the watched folder or
+ * the DICOM listener — goes header → one transaction (study, series, instance as `pending`) →
+ * background triage → one transaction (AI result, study summary). Because the instance is
+ * committed as `pending` before triage, a crash loses no work: {@link IngestQueue.resumePending}
+ * re-queues every pending instance on the next start.
+ *
+ * A bad file never stops the queue: it becomes an `ingest_failures` row (unreadable, not an
+ * image) or a failed instance (decoding or inference failed), with a reason naming the file.
+ */
+import { access } from 'node:fs/promises';
+
+import { toAppError, type AppError } from '../../../shared/result';
+import type { DecodeService, InstanceHeader } from '../decoding/decodeService';
+import type { AiPriority, AiResultInput, IngestSource, NewInstance, WorklistStore } from '../worklist/worklistStore';
+import { displayName, logName, sha256File, uidFromHash } from './fileIdentity';
+
+/** What the queue needs from the triage service (TriageService satisfies it). */
+export interface IngestTriage {
+  classifyFile(path: string, opts: { priority: 'background'; jobId: string }): Promise<AiResultInput>;
+  cancel?(jobId: string): boolean;
+}
+
+export type IngestOutcome =
+  | { status: 'triaged'; instanceId: number; studyInstanceUid: string; priority: AiPriority; covid: number }
+  | { status: 'duplicate'; instanceId: number; studyInstanceUid?: string }
+  | { status: 'failed'; error: AppError; instanceId?: number }
+  /** Recorded as pending but not triaged because the queue was closing: resumed on the next start. */
+  | { status: 'pending'; instanceId: number }
+  | { status: 'skipped'; reason: string }
+  | { status: 'cancelled' };
+
+/** Pushed for live worklist updates (a study arrived, finished triage or failed). */
+export type IngestEvent =
+  | { type: 'added'; instanceId: number; studyInstanceUid: string; source: IngestSource }
+  | { type: 'triaged'; instanceId: number; studyInstanceUid?: string; priority: AiPriority }
+  | { type: 'failed'; fileName: string; error: AppError };
+
+export interface IngestQueueOptions {
+  store: WorklistStore;
+  headers: Pick<DecodeService, 'readHeader'>;
+  triage: IngestTriage;
+  /** Content hash; default streams the file through sha256. */
+  hashFile?: (path: string) => Promise<string>;
+  /**
+   * Files in flight at once. Default 4: enough that header reading and hashing of the next
+   * files overlap the inference of the current ones (the triage service runs 2 at a time).
+   */
+  concurrency?: number;
+  onEvent?: (event: IngestEvent) => void;
+  /** Log sink; lines name files by a hash, never by path or patient data. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+interface Task {
+  run: () => Promise<IngestOutcome>;
+  resolve: (outcome: IngestOutcome) => void;
+}
+
+/** Ingest queue over one worklist store. */
+export class IngestQueue {
+  private readonly waiting: Task[] = [];
+  private running = 0;
+  private closing = false;
+  private readonly inFlightInstances = new Set<number>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly hashFile: (path: string) => Promise<string>;
+
+  constructor(private readonly options: IngestQueueOptions) {
+    this.hashFile = options.hashFile ?? sha256File;
+  }
+
+  /** Files queued or in flight. */
+  get size(): number {
+    return this.waiting.length + this.running;
+  }
+
+  /** Queues one file; resolves (never rejects) with what happened to it. */
+  add(path: string, source: IngestSource): Promise<IngestOutcome> {
+    return this.enqueue(() => this.ingest(path, source));
+  }
+
+  /**
+   * Re-queues triage of every instance left `pending` (a crash or a shutdown mid-batch).
+   * Returns how many were queued; their outcomes arrive as events.
+   */
+  resumePending(): Promise<IngestOutcome[]> {
+    const pending = this.options.store.pendingInstances().filter((p) => !this.inFlightInstances.has(p.instanceId));
+    if (pending.length > 0) this.log('info', `resuming ${pending.length} pending instance(s)`);
+    return Promise.all(
+      pending.map((p) => {
+        this.inFlightInstances.add(p.instanceId);
+        return this.enqueue(() => this.triage(p.instanceId, p.filePath, undefined, true));
+      }),
+    );
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking work. Queued files resolve `cancelled` (nothing was recorded for them);
+   * files in flight finish; triage not yet started stays `pending` in the database and is
+   * resumed on the next start.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const task of this.waiting.splice(0)) task.resolve({ status: 'cancelled' });
+    await this.idle();
+  }
+
+  private enqueue(run: () => Promise<IngestOutcome>): Promise<IngestOutcome> {
+    if (this.closing) return Promise.resolve({ status: 'cancelled' });
+    return new Promise((resolve) => {
+      this.waiting.push({ run, resolve });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const limit = Math.max(1, this.options.concurrency ?? 4);
+    while (this.running < limit && this.waiting.length > 0) {
+      const task = this.waiting.shift()!;
+      this.running++;
+      task
+        .run()
+        .catch((err): IngestOutcome => ({ status: 'failed', error: toAppError(err) }))
+        .then((outcome) => {
+          this.running--;
+          task.resolve(outcome);
+          this.pump();
+          this.settle();
+        });
+    }
+  }
+
+  private settle(): void {
+    if (this.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async ingest(path: string, source: IngestSource): Promise<IngestOutcome> {
+    const name = displayName(path);
+    let contentSha256: string | undefined;
+    let header: InstanceHeader;
+    try {
+      [contentSha256, header] = await Promise.all([this.hashFile(path), this.options.headers.readHeader(path)]);
+    } catch (err) {
+      const error = toAppError(err, 'UNREADABLE');
+      if (!error.message.includes(name)) error.message = `${name}: ${error.message}`;
+      return this.fail(path, source, error, contentSha256);
+    }
+    if (header.kind === 'dicomdir') return { status: 'skipped', reason: `${name} is a DICOMDIR (an index, not an image)` };
+    if (!header.hasPixelData) {
+      return this.fail(path, source, { code: 'NOT_AN_IMAGE', message: `${name} is not an image (SOP Class ${header.sopClassUid ?? 'unknown'}): nothing to triage` }, contentSha256);
+    }
+    const instance = toNewInstance(path, source, contentSha256, header);
+    let added;
+    try {
+      added = this.options.store.addInstance(instance);
+    } catch (err) {
+      // The database refused the write (disk full, locked past busy_timeout): the file stays
+      // where it is, nothing is half-recorded (one transaction), and a later import retries it.
+      const error = toAppError(err, 'DB_WRITE_FAILED');
+      error.message = `${name}: not added to the worklist: ${error.message}`;
+      this.log('error', `adding ${logName(path)} failed: ${error.code}`);
+      this.emit({ type: 'failed', fileName: name, error });
+      return { status: 'failed', error };
+    }
+    if (!added.added) return { status: 'duplicate', instanceId: added.instanceId, studyInstanceUid: instance.studyInstanceUid };
+    this.emit({ type: 'added', instanceId: added.instanceId, studyInstanceUid: instance.studyInstanceUid, source });
+    this.inFlightInstances.add(added.instanceId);
+    return this.triage(added.instanceId, path, instance.studyInstanceUid);
+  }
+
+  /** Triage of a recorded instance; the caller has put it in {@link inFlightInstances}. */
+  private async triage(instanceId: number, path: string, studyInstanceUid?: string, resumed = false): Promise<IngestOutcome> {
+    const name = displayName(path);
+    try {
+      if (this.closing) return { status: 'pending', instanceId };
+      try {
+        // Resumed work may point at a file deleted since; a fresh file was just read.
+        if (resumed) await access(path);
+      } catch {
+        const error = { code: 'FILE_MISSING', message: `${name} is no longer on disk` };
+        this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
+        this.emit({ type: 'failed', fileName: name, error });
+        return { status: 'failed', error, instanceId };
+      }
+      let result: AiResultInput;
+      try {
+        result = await this.options.triage.classifyFile(path, { priority: 'background', jobId: `ingest-${instanceId}` });
+      } catch (err) {
+        const error = toAppError(err, 'TRIAGE_FAILED');
+        // A job cancelled because we are shutting down is not a bad file: leave it pending.
+        if (this.closing && /cancel/i.test(`${error.code} ${error.message}`)) return { status: 'pending', instanceId };
+        if (!error.message.includes(name)) error.message = `${name}: ${error.message}`;
+        this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
+        this.log('warn', `triage failed for ${logName(path)}: ${error.code}`);
+        this.emit({ type: 'failed', fileName: name, error });
+        return { status: 'failed', error, instanceId };
+      }
+      this.options.store.recordAiResult(instanceId, result);
+      this.emit({ type: 'triaged', instanceId, studyInstanceUid, priority: result.priority });
+      return { status: 'triaged', instanceId, studyInstanceUid: studyInstanceUid ?? '', priority: result.priority, covid: result.probabilities.covid ?? 0 };
+    } finally {
+      this.inFlightInstances.delete(instanceId);
+    }
+  }
+
+  private fail(path: string, source: IngestSource, error: AppError, contentSha256?: string): IngestOutcome {
+    this.options.store.recordIngestFailure({ filePath: path, contentSha256, source, code: error.code, reason: error.message });
+    this.log('warn', `ingest failed for ${logName(path)}: ${error.code}`);
+    this.emit({ type: 'failed', fileName: displayName(path), error });
+    return { status: 'failed', error };
+  }
+
+  private emit(event: IngestEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // A listener's bug must not stop ingest.
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, message);
+  }
+}
+
+/**
+ * Identity and attributes of a file. DICOM UIDs come from the header; PNG/JPEG have none, so
+ * UIDs are derived from the content hash (the same picture is the same instance), and a DICOM
+ * file missing a UID (invalid per PS3.3 C.12.1, but seen in the wild) gets a derived one too.
+ */
+export function toNewInstance(path: string, source: IngestSource, contentSha256: string, header: InstanceHeader): NewInstance {
+  const raster = header.kind !== 'dicom';
+  return {
+    kind: header.kind === 'dicomdir' ? 'dicom' : header.kind,
+    filePath: path,
+    contentSha256,
+    source,
+    studyInstanceUid: (!raster && header.studyInstanceUid) || uidFromHash(contentSha256, 'study'),
+    seriesInstanceUid: (!raster && header.seriesInstanceUid) || uidFromHash(contentSha256, 'series'),
+    sopInstanceUid: (!raster && header.sopInstanceUid) || uidFromHash(contentSha256, 'instance'),
+    sopClassUid: header.sopClassUid,
+    transferSyntaxUid: header.transferSyntaxUid,
+    rows: header.rows,
+    columns: header.columns,
+    patientName: header.patientName,
+    patientId: header.patientId,
+    patientBirthDate: header.patientBirthDate,
+    patientSex: header.patientSex,
+    studyDate: header.studyDate,
+    studyTime: header.studyTime,
+    studyDescription: header.studyDescription,
+    accessionNumber: header.accessionNumber,
+    modality: header.modality,
+    seriesNumber: header.seriesNumber,
+    seriesDescription: header.seriesDescription,
+    bodyPartExamined: header.bodyPartExamined,
+    viewPosition: header.viewPosition,
+  };
+}

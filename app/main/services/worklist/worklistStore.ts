@@ -1,0 +1,482 @@
+/**
+ * The worklist repository (issue #5): every write is one transaction, every query a prepared
+ * statement. Takes an open database ({@link openWorklistDb}) and a clock, so the same code runs
+ * in the app, the CLI and unit tests.
+ */
+import type Database from 'better-sqlite3';
+
+import { CodedError } from '../../../shared/result';
+import type { WorklistDatabase } from './worklistDb';
+
+export type StudyStatus = 'new' | 'triaged' | 'reviewed' | 'escalated' | 'failed';
+export type AiPriority = 'high' | 'medium' | 'low' | 'unreliable';
+export type InstanceStatus = 'pending' | 'triaged' | 'failed';
+/** Where a file came from: a folder import, the watched folder or the DICOM listener. */
+export type IngestSource = 'import' | 'watch' | 'listener' | 'resume';
+
+/** One instance to add, with the identity and attributes read from its header. */
+export interface NewInstance {
+  kind: 'dicom' | 'png' | 'jpeg';
+  filePath: string;
+  contentSha256: string;
+  source: IngestSource;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid?: string;
+  transferSyntaxUid?: string;
+  rows?: number;
+  columns?: number;
+  patientName?: string;
+  patientId?: string;
+  patientBirthDate?: string;
+  patientSex?: string;
+  studyDate?: string;
+  studyTime?: string;
+  studyDescription?: string;
+  accessionNumber?: string;
+  modality?: string;
+  seriesNumber?: number;
+  seriesDescription?: string;
+  bodyPartExamined?: string;
+  viewPosition?: string;
+}
+
+export type AddInstanceResult = { added: true; instanceId: number } | { added: false; instanceId: number; duplicateOf: 'sopInstanceUid' | 'contentSha256' };
+
+/** The AI result as stored (a subset of the triage service's outcome). */
+export interface AiResultInput {
+  probabilities: Record<string, number>;
+  label: string;
+  priority: AiPriority;
+  outOfDistribution: boolean;
+  ood: number;
+  model: { name: string; version: string; sha256: string };
+}
+
+/** One row of the worklist, in display order. */
+export interface WorklistEntry {
+  studyInstanceUid: string;
+  patientName: string | null;
+  patientId: string | null;
+  studyDate: string | null;
+  modality: string | null;
+  /** COVID-19 probability of the study's top image; null before triage. */
+  covid: number | null;
+  priority: AiPriority | null;
+  outOfDistribution: boolean;
+  /** 'needs-human-triage' for out-of-distribution studies (listed first), else 'ranked'. */
+  group: 'needs-human-triage' | 'ranked';
+  status: StudyStatus;
+  failureReason: string | null;
+  reviewer: string | null;
+  note: string | null;
+  arrivalMs: number;
+  /** File of the study's top image (highest COVID probability). Main-process only. */
+  path: string | null;
+}
+
+export interface WorklistFilter {
+  priority?: readonly AiPriority[];
+  status?: readonly StudyStatus[];
+  /** Study Date (0008,0020) range, inclusive, as DICOM DA `YYYYMMDD` (PS3.5 6.2). */
+  dateFrom?: string;
+  dateTo?: string;
+  modality?: readonly string[];
+  /** Case-insensitive substring of Patient's Name or Patient ID. */
+  search?: string;
+}
+
+export type WorklistSortColumn = 'covid' | 'arrival' | 'patientName' | 'patientId' | 'studyDate' | 'priority' | 'status' | 'modality';
+export interface WorklistSort {
+  column: WorklistSortColumn;
+  direction: 'asc' | 'desc';
+}
+
+/** Default order: out-of-distribution group on top, then COVID highest first, ties earliest arrival first. */
+export const DEFAULT_SORT: WorklistSort = { column: 'covid', direction: 'desc' };
+
+export type ReviewAction = 'reviewed' | 'escalated' | 'note';
+
+export interface AuditEntry {
+  action: ReviewAction;
+  actor: string;
+  note: string | null;
+  atMs: number;
+}
+
+export interface PendingInstance {
+  instanceId: number;
+  filePath: string;
+}
+
+export interface StoreCounts {
+  studies: number;
+  instances: number;
+  pending: number;
+  triaged: number;
+  failed: number;
+  ingestFailures: number;
+  aiResults: number;
+}
+
+const SORT_SQL: Record<WorklistSortColumn, string> = {
+  covid: 's.rank_covid',
+  arrival: 's.first_arrival_ms',
+  patientName: 's.patient_name COLLATE NOCASE',
+  patientId: 's.patient_id',
+  studyDate: 's.study_date',
+  // Urgency order, not alphabetical: unreliable (needs a human) > high > medium > low > none.
+  priority: "CASE s.ai_priority WHEN 'unreliable' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END",
+  status: "CASE s.status WHEN 'new' THEN 0 WHEN 'triaged' THEN 1 WHEN 'escalated' THEN 2 WHEN 'reviewed' THEN 3 ELSE 4 END",
+  modality: 's.modality',
+};
+
+const PRIORITY_RANK: Record<string, number> = { high: 3, medium: 2, low: 1 };
+
+
+/** The worklist store over one open database. */
+export class WorklistStore {
+  private readonly stmt;
+  private readonly queryCache = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: WorklistDatabase,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.stmt = {
+      studyByUid: db.prepare('SELECT id, status FROM studies WHERE study_instance_uid = ?'),
+      insertStudy: db.prepare(
+        `INSERT INTO studies (study_instance_uid, patient_name, patient_id, patient_birth_date, patient_sex, study_date, study_time,
+           study_description, accession_number, modality, first_arrival_ms)
+         VALUES (@studyInstanceUid, @patientName, @patientId, @patientBirthDate, @patientSex, @studyDate, @studyTime,
+           @studyDescription, @accessionNumber, @modality, @arrivalMs)`,
+      ),
+      seriesByUid: db.prepare('SELECT id, study_id FROM series WHERE series_instance_uid = ?'),
+      insertSeries: db.prepare(
+        `INSERT INTO series (study_id, series_instance_uid, modality, series_number, series_description, body_part_examined, view_position)
+         VALUES (@studyId, @seriesInstanceUid, @modality, @seriesNumber, @seriesDescription, @bodyPartExamined, @viewPosition)`,
+      ),
+      instanceBySop: db.prepare('SELECT id FROM instances WHERE sop_instance_uid = ?'),
+      rasterByHash: db.prepare("SELECT id FROM instances WHERE content_sha256 = ? AND kind IN ('png', 'jpeg') LIMIT 1"),
+      insertInstance: db.prepare(
+        `INSERT INTO instances (series_id, sop_instance_uid, sop_class_uid, kind, file_path, content_sha256, transfer_syntax_uid,
+           rows, columns, source, arrival_ms)
+         VALUES (@seriesId, @sopInstanceUid, @sopClassUid, @kind, @filePath, @contentSha256, @transferSyntaxUid,
+           @rows, @columns, @source, @arrivalMs)`,
+      ),
+      setTopIfNone: db.prepare('UPDATE studies SET top_instance_id = ? WHERE id = ? AND top_instance_id IS NULL'),
+      instanceStudy: db.prepare('SELECT s.study_id AS studyId FROM instances i JOIN series s ON s.id = i.series_id WHERE i.id = ?'),
+      knownPath: db.prepare('SELECT 1 FROM instances WHERE file_path = ? UNION ALL SELECT 1 FROM ingest_failures WHERE file_path = ? LIMIT 1'),
+      insertFailure: db.prepare(
+        `INSERT INTO ingest_failures (file_path, content_sha256, source, code, reason, failed_at_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (file_path) DO UPDATE SET content_sha256 = excluded.content_sha256, code = excluded.code, reason = excluded.reason,
+           failed_at_ms = excluded.failed_at_ms`,
+      ),
+      clearFailure: db.prepare('DELETE FROM ingest_failures WHERE file_path = ?'),
+      pending: db.prepare("SELECT id AS instanceId, file_path AS filePath FROM instances WHERE status = 'pending' ORDER BY arrival_ms, id"),
+      insertResult: db.prepare(
+        `INSERT INTO ai_results (instance_id, model_name, model_version, model_sha256, covid, normal, pneumonia, label, priority,
+           out_of_distribution, ood, created_at_ms)
+         VALUES (@instanceId, @modelName, @modelVersion, @modelSha256, @covid, @normal, @pneumonia, @label, @priority, @outOfDistribution, @ood, @createdAtMs)`,
+      ),
+      markInstance: db.prepare('UPDATE instances SET status = ?, failure_code = ?, failure_reason = ? WHERE id = ?'),
+      studyInstances: db.prepare(
+        `SELECT i.id, i.status, i.failure_reason AS failureReason, r.covid, r.priority, r.out_of_distribution AS outOfDistribution
+         FROM instances i JOIN series se ON se.id = i.series_id
+         LEFT JOIN ai_results r ON r.id = (SELECT MAX(id) FROM ai_results WHERE instance_id = i.id)
+         WHERE se.study_id = ? ORDER BY i.arrival_ms, i.id`,
+      ),
+      updateSummary: db.prepare(
+        `UPDATE studies SET covid = @covid, rank_covid = @rankCovid, ai_priority = @priority, out_of_distribution = @ood,
+           top_instance_id = @topInstanceId,
+           status = CASE WHEN status IN ('reviewed', 'escalated') THEN status ELSE @status END,
+           failure_reason = CASE WHEN status IN ('reviewed', 'escalated') THEN failure_reason ELSE @failureReason END
+         WHERE id = @studyId`,
+      ),
+      insertReview: db.prepare('INSERT INTO review_actions (study_id, action, actor, note, at_ms) VALUES (?, ?, ?, ?, ?)'),
+      setReviewed: db.prepare('UPDATE studies SET status = ?, reviewer = ?, note = COALESCE(?, note), reviewed_at_ms = ? WHERE id = ?'),
+      setNote: db.prepare('UPDATE studies SET note = ? WHERE id = ?'),
+      audit: db.prepare(
+        `SELECT r.action, r.actor, r.note, r.at_ms AS atMs FROM review_actions r JOIN studies s ON s.id = r.study_id
+         WHERE s.study_instance_uid = ? ORDER BY r.id`,
+      ),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM studies) AS studies, (SELECT COUNT(*) FROM instances) AS instances,
+           (SELECT COUNT(*) FROM instances WHERE status = 'pending') AS pending,
+           (SELECT COUNT(*) FROM instances WHERE status = 'triaged') AS triaged,
+           (SELECT COUNT(*) FROM instances WHERE status = 'failed') AS failed,
+           (SELECT COUNT(*) FROM ingest_failures) AS ingestFailures, (SELECT COUNT(*) FROM ai_results) AS aiResults`,
+      ),
+    };
+  }
+
+  /** True when this path was already imported (or failed): lets the watched folder skip known files cheaply. */
+  isKnownPath(path: string): boolean {
+    return this.stmt.knownPath.get(path, path) !== undefined;
+  }
+
+  /**
+   * Adds an instance with its study and series in one transaction, as `pending` (recorded
+   * before triage, so a crash leaves it to be resumed). Adds nothing when the SOP Instance
+   * UID is known, or, for PNG/JPEG, the content sha256.
+   */
+  addInstance(instance: NewInstance): AddInstanceResult {
+    return this.db.transaction((): AddInstanceResult => {
+      const bySop = this.stmt.instanceBySop.get(instance.sopInstanceUid) as { id: number } | undefined;
+      if (bySop) return { added: false, instanceId: bySop.id, duplicateOf: 'sopInstanceUid' };
+      if (instance.kind !== 'dicom') {
+        const byHash = this.stmt.rasterByHash.get(instance.contentSha256) as { id: number } | undefined;
+        if (byHash) return { added: false, instanceId: byHash.id, duplicateOf: 'contentSha256' };
+      }
+      const arrivalMs = this.clock();
+      let study = this.stmt.studyByUid.get(instance.studyInstanceUid) as { id: number } | undefined;
+      const existingStudy = study !== undefined;
+      if (!study) {
+        const info = this.stmt.insertStudy.run({ ...nulls(instance), arrivalMs });
+        study = { id: Number(info.lastInsertRowid) };
+      }
+      let series = this.stmt.seriesByUid.get(instance.seriesInstanceUid) as { id: number; study_id: number } | undefined;
+      if (!series) {
+        const info = this.stmt.insertSeries.run({ ...nulls(instance), studyId: study.id });
+        series = { id: Number(info.lastInsertRowid), study_id: study.id };
+      }
+      const info = this.stmt.insertInstance.run({ ...nulls(instance), seriesId: series.id, arrivalMs });
+      const instanceId = Number(info.lastInsertRowid);
+      this.stmt.setTopIfNone.run(instanceId, series.study_id);
+      this.stmt.clearFailure.run(instance.filePath);
+      // A new study already has the right summary (status new, this image on top).
+      if (existingStudy) this.refreshStudy(series.study_id);
+      return { added: true, instanceId };
+    })();
+  }
+
+  /** Records a file that could not be added (unreadable, not an image, …); one row per path. */
+  recordIngestFailure(failure: { filePath: string; contentSha256?: string; source: IngestSource; code: string; reason: string }): void {
+    this.stmt.insertFailure.run(failure.filePath, failure.contentSha256 ?? null, failure.source, failure.code, failure.reason, this.clock());
+  }
+
+  /** Instances recorded but not yet triaged (e.g. the process was killed): resumed on start. */
+  pendingInstances(): PendingInstance[] {
+    return this.stmt.pending.all() as PendingInstance[];
+  }
+
+  /** Stores an AI result, marks the instance triaged and refreshes its study's summary, in one transaction. */
+  recordAiResult(instanceId: number, result: AiResultInput): void {
+    this.db.transaction(() => {
+      this.stmt.insertResult.run({
+        instanceId,
+        modelName: result.model.name,
+        modelVersion: result.model.version,
+        modelSha256: result.model.sha256,
+        covid: result.probabilities.covid ?? 0,
+        normal: result.probabilities.normal ?? 0,
+        pneumonia: result.probabilities.pneumonia ?? 0,
+        label: result.label,
+        priority: result.priority,
+        outOfDistribution: result.outOfDistribution ? 1 : 0,
+        ood: result.ood,
+        createdAtMs: this.clock(),
+      });
+      this.stmt.markInstance.run('triaged', null, null, instanceId);
+      this.refreshStudyOf(instanceId);
+    })();
+  }
+
+  /** Marks an instance failed (decoding or triage failed) with a reason naming the file. */
+  recordInstanceFailure(instanceId: number, code: string, reason: string): void {
+    this.db.transaction(() => {
+      this.stmt.markInstance.run('failed', code, reason, instanceId);
+      this.refreshStudyOf(instanceId);
+    })();
+  }
+
+  private refreshStudyOf(instanceId: number): void {
+    const row = this.stmt.instanceStudy.get(instanceId) as { studyId: number } | undefined;
+    if (!row) throw new CodedError('NOT_FOUND', `instance ${instanceId} is not in the worklist`);
+    this.refreshStudy(row.studyId);
+  }
+
+  /**
+   * Recomputes a study's AI summary from the latest result of each of its instances. Any
+   * out-of-distribution image puts the study in the "needs human triage" group: a study the
+   * model cannot read must be looked at by a person even if another image scored low.
+   */
+  private refreshStudy(studyId: number): void {
+    const rows = this.stmt.studyInstances.all(studyId) as {
+      id: number;
+      status: InstanceStatus;
+      failureReason: string | null;
+      covid: number | null;
+      priority: AiPriority | null;
+      outOfDistribution: number | null;
+    }[];
+    const results = rows.filter((r) => r.covid !== null);
+    const ranked = results.filter((r) => !r.outOfDistribution);
+    const ood = results.some((r) => r.outOfDistribution);
+    const top = ranked.reduce<(typeof rows)[number] | undefined>((best, r) => (!best || r.covid! > best.covid! ? r : best), undefined);
+    const topInstance = top ?? results.find((r) => r.outOfDistribution) ?? rows[0];
+    let priority: AiPriority | null = null;
+    if (ood) priority = 'unreliable';
+    else for (const r of ranked) if (!priority || PRIORITY_RANK[r.priority!] > PRIORITY_RANK[priority]) priority = r.priority;
+    let status: StudyStatus;
+    let failureReason: string | null = null;
+    if (results.length > 0) status = 'triaged';
+    else if (rows.some((r) => r.status === 'pending')) status = 'new';
+    else {
+      status = 'failed';
+      failureReason = rows.at(-1)?.failureReason ?? null;
+    }
+    this.stmt.updateSummary.run({
+      studyId,
+      covid: topInstance?.covid ?? null,
+      rankCovid: ood ? null : (top?.covid ?? null),
+      priority,
+      ood: ood ? 1 : 0,
+      topInstanceId: topInstance?.id ?? null,
+      status,
+      failureReason,
+    });
+  }
+
+  /**
+   * Records a review action in the append-only audit trail and updates the study, in one
+   * durable (synchronous = FULL) transaction. Escalation needs a note (issue #5: "E escalate (with a note)").
+   */
+  recordReview(studyInstanceUid: string, action: { action: ReviewAction; actor: string; note?: string }): void {
+    const actor = action.actor.trim();
+    const note = action.note?.trim() || null;
+    if (!actor) throw new CodedError('INVALID_REVIEW', 'a review action needs the reviewer');
+    if (action.action === 'escalated' && !note) throw new CodedError('INVALID_REVIEW', 'escalating a study needs a note');
+    if (action.action === 'note' && !note) throw new CodedError('INVALID_REVIEW', 'a note action needs a note');
+    // Human work is not reproducible: this commit fsyncs the WAL (see openWorklistDb).
+    const previous = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.db.transaction(() => {
+        const study = this.stmt.studyByUid.get(studyInstanceUid) as { id: number } | undefined;
+        if (!study) throw new CodedError('NOT_FOUND', 'study not in the worklist');
+        const at = this.clock();
+        this.stmt.insertReview.run(study.id, action.action, actor, note, at);
+        if (action.action === 'note') this.stmt.setNote.run(note, study.id);
+        else this.stmt.setReviewed.run(action.action, actor, note, at, study.id);
+      })();
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
+    }
+  }
+
+  /** The audit trail of one study, oldest first. */
+  auditTrail(studyInstanceUid: string): AuditEntry[] {
+    return this.stmt.audit.all(studyInstanceUid) as AuditEntry[];
+  }
+
+  /** The worklist in display order (see {@link DEFAULT_SORT}). */
+  worklist(filter: WorklistFilter = {}, sort: WorklistSort = DEFAULT_SORT): WorklistEntry[] {
+    const { where, params } = whereClause(filter);
+    const dir = sort.direction === 'asc' ? 'ASC' : 'DESC';
+    const column = SORT_SQL[sort.column];
+    if (!column) throw new CodedError('INVALID_SORT', `unknown sort column ${String(sort.column)}`);
+    // COVID order keeps the "needs human triage" group on top whatever the direction; NULLs
+    // (not yet triaged) go last. Ties: earliest arrival first, then insertion order.
+    const order =
+      sort.column === 'covid'
+        ? `s.out_of_distribution DESC, s.rank_covid ${dir} NULLS LAST, s.first_arrival_ms ASC, s.id ASC`
+        : `${column} ${dir} NULLS LAST, s.first_arrival_ms ASC, s.id ASC`;
+    const sql = `SELECT s.study_instance_uid, s.patient_name, s.patient_id, s.study_date, s.modality, s.covid, s.ai_priority,
+        s.out_of_distribution, s.status, s.failure_reason, s.reviewer, s.note, s.first_arrival_ms, i.file_path
+      FROM studies s LEFT JOIN instances i ON i.id = s.top_instance_id ${where} ORDER BY ${order}`;
+    // Rows as arrays (better-sqlite3 raw mode) and one prepared statement per query shape:
+    // building 10,000 keyed row objects and re-preparing were half the time of a full list.
+    let stmt = this.queryCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql).raw(true);
+      if (this.queryCache.size > 64) this.queryCache.clear();
+      this.queryCache.set(sql, stmt);
+    }
+    return (stmt.all(params) as unknown[][]).map(toEntry);
+  }
+
+  /** Studies per AI priority under a filter (its own priority filter ignored: the header shows every badge's count). */
+  priorityCounts(filter: WorklistFilter = {}): Record<AiPriority | 'none', number> {
+    const { where, params } = whereClause({ ...filter, priority: undefined });
+    const rows = this.db.prepare(`SELECT s.ai_priority AS priority, COUNT(*) AS n FROM studies s ${where} GROUP BY s.ai_priority`).all(params) as {
+      priority: AiPriority | null;
+      n: number;
+    }[];
+    const counts: Record<AiPriority | 'none', number> = { unreliable: 0, high: 0, medium: 0, low: 0, none: 0 };
+    for (const r of rows) counts[r.priority ?? 'none'] += r.n;
+    return counts;
+  }
+
+  /** Row counts, for summaries and tests. */
+  counts(): StoreCounts {
+    return this.stmt.counts.get() as StoreCounts;
+  }
+}
+
+/** Maps a raw row, columns in the order of the worklist SELECT. */
+function toEntry(r: unknown[]): WorklistEntry {
+  const [studyInstanceUid, patientName, patientId, studyDate, modality, covid, priority, ood, status, failureReason, reviewer, note, arrivalMs, path] =
+    r as [string, string | null, string | null, string | null, string | null, number | null, AiPriority | null, number, StudyStatus, string | null, string | null, string | null, number, string | null];
+  return {
+    studyInstanceUid,
+    patientName,
+    patientId,
+    studyDate,
+    modality,
+    covid,
+    priority,
+    outOfDistribution: ood === 1,
+    group: ood === 1 ? 'needs-human-triage' : 'ranked',
+    status,
+    failureReason,
+    reviewer,
+    note,
+    arrivalMs,
+    path,
+  };
+}
+
+function whereClause(filter: WorklistFilter): { where: string; params: Record<string, unknown> } {
+  const terms: string[] = [];
+  const params: Record<string, unknown> = {};
+  const list = (name: string, column: string, values: readonly string[] | undefined): void => {
+    if (!values || values.length === 0) return;
+    const names = values.map((v, i) => {
+      params[`${name}${i}`] = v;
+      return `@${name}${i}`;
+    });
+    terms.push(`${column} IN (${names.join(', ')})`);
+  };
+  list('priority', 's.ai_priority', filter.priority);
+  list('status', 's.status', filter.status);
+  list('modality', 's.modality', filter.modality);
+  if (filter.dateFrom) {
+    terms.push('s.study_date >= @dateFrom');
+    params.dateFrom = filter.dateFrom;
+  }
+  if (filter.dateTo) {
+    terms.push('s.study_date <= @dateTo');
+    params.dateTo = filter.dateTo;
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    // LIKE with an escape character so "%" or "_" typed by the user match literally.
+    params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    terms.push("(s.patient_name LIKE @search ESCAPE '\\' OR s.patient_id LIKE @search ESCAPE '\\')");
+  }
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+/** better-sqlite3 refuses `undefined` for named parameters: every optional field becomes null. */
+function nulls(instance: NewInstance): Record<string, unknown> {
+  const keys = [
+    'kind', 'filePath', 'contentSha256', 'source', 'studyInstanceUid', 'seriesInstanceUid', 'sopInstanceUid', 'sopClassUid',
+    'transferSyntaxUid', 'rows', 'columns', 'patientName', 'patientId', 'patientBirthDate', 'patientSex', 'studyDate', 'studyTime',
+    'studyDescription', 'accessionNumber', 'modality', 'seriesNumber', 'seriesDescription', 'bodyPartExamined', 'viewPosition',
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = instance[k] ?? null;
+  return out;
+}
