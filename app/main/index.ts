@@ -13,6 +13,7 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './s
 import { hardenSession, hardenWebContents } from './security/electronHardening';
 import { createDecodePool } from './services/decoding/decodePool';
 import { findDefaultModel } from './services/inference/modelRegistry';
+import { defaultDatabasePath } from './services/worklist/worklistDb';
 import { appMenuTemplate } from './window/appMenu';
 import { createMainWindow } from './window/mainWindow';
 
@@ -42,6 +43,15 @@ async function openDialog(kind: 'files' | 'folder'): Promise<string[]> {
   return result.canceled ? [] : result.filePaths;
 }
 
+/** `--db PATH` or `--db=PATH` on the command line (issue #5: the database path is overridable). */
+function databasePathArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--db') return argv[i + 1];
+    if (argv[i].startsWith('--db=')) return argv[i].slice('--db='.length);
+  }
+  return undefined;
+}
+
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '..', 'renderer')));
@@ -54,6 +64,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: process.platform,
     openDialog,
+    // The same file `cxr listen` / `cxr import` use by default, so their studies show up here.
+    databasePath: databasePathArgument(process.argv) ?? defaultDatabasePath(app.getPath('userData')),
     ai: {
       // Packaged: resources/models (outside app.asar, so onnxruntime's native code can read it).
       defaultModelPath: findDefaultModel(__dirname, app.isPackaged ? process.resourcesPath : undefined),

@@ -4,6 +4,7 @@
  * events and owns the keyboard shortcuts.
  */
 import { useEffect } from 'react';
+import { useStore } from 'zustand';
 import { isTextInput, resolveShortcut } from './viewer/keymap';
 import { AppProvider, useAppStores, useViewer, type AppStores } from './features/app/AppContext';
 import { dispatchViewerAction } from './features/app/useViewerActions';
@@ -16,6 +17,8 @@ import { HelpOverlay } from './features/help/HelpOverlay';
 import { ImportProgress } from './features/importProgress/ImportProgress';
 import { ResearchNotice } from './features/notice/ResearchNotice';
 import { AiPanel } from './features/ai/AiPanel';
+import { WorklistView } from './features/worklist/WorklistView';
+import { backToWorklist } from './features/worklist/worklistActions';
 
 function useMainEvents(stores: AppStores): void {
   useEffect(() => {
@@ -25,11 +28,13 @@ function useMainEvents(stores: AppStores): void {
     });
     const offChanged = stores.api.on('studies:changed', () => void stores.studies.getState().refresh());
     const offAi = stores.ai.getState().connect();
+    const offWorklist = stores.worklist.getState().connect();
     void stores.studies.getState().refresh();
     return () => {
       offProgress();
       offChanged();
       offAi();
+      offWorklist();
     };
   }, [stores]);
 }
@@ -37,7 +42,19 @@ function useMainEvents(stores: AppStores): void {
 function useShortcuts(stores: AppStores): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const worklist = stores.worklist.getState();
+      // The worklist has its own keys (WorklistView); the viewer's (R rotates) stay off there.
+      if (worklist.mode === 'worklist') return;
       if (isTextInput(e.target) && e.key !== 'Escape') return;
+      if (worklist.openedFromWorklist && (e.key === 'Escape' || e.key === 'Backspace')) {
+        const viewer = stores.viewer.getState();
+        // Esc first closes the viewer's own overlays; with none open it goes back to the list.
+        if (e.key === 'Backspace' || (!viewer.helpOpen && !viewer.tagsOpen)) {
+          e.preventDefault();
+          backToWorklist(stores);
+          return;
+        }
+      }
       const action = resolveShortcut(e);
       if (!action) return;
       e.preventDefault();
@@ -58,10 +75,14 @@ function Shell() {
   const notice = useViewer((s) => s.notice);
   const activeInstance = useViewer((s) => s.slots[s.activeSlot].instanceId);
   const activeFrame = useViewer((s) => s.slots[s.activeSlot].frame);
+  const mode = useStore(stores.worklist, (s) => s.mode);
   return (
     <div className="app">
       <Toolbar />
       <ImportProgress />
+      {mode === 'worklist' ? (
+        <WorklistView />
+      ) : (
       <main className="workspace">
         <StudyBrowser />
         <section className="viewer-area">
@@ -78,6 +99,7 @@ function Shell() {
         {tagsOpen ? <TagBrowser /> : null}
         <AiPanel instanceId={activeInstance} frame={activeFrame} />
       </main>
+      )}
       <ResearchNotice />
       {helpOpen ? <HelpOverlay /> : null}
       {dragging ? (

@@ -20,8 +20,10 @@ export interface HarnessOptions {
   decode: DecodeService;
   logger: Logger;
   version: string;
-  /** `--db PATH`: catalog database path, stored for issue 5. */
+  /** `--db PATH`: the worklist database; default a fresh file in the harness's temp folder (a clean worklist per run). */
   databasePath?: string;
+  /** The DICOM listener; off unless given (tests start one on port 0). */
+  listener?: { port: number; aeTitle: string };
   /**
    * `--open-paths` / CXR_HARNESS_OPEN_PATHS: what `dialog:open` returns (tests). When
    * absent, `dialog:open` answers DIALOG_UNAVAILABLE and the harness client prompts.
@@ -53,7 +55,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     shell: 'harness',
     version: options.version,
     platform: process.platform,
-    databasePath: options.databasePath,
+    databasePath: options.databasePath ?? join(userDataDir, 'worklist.sqlite'),
+    listener: options.listener ? { ...options.listener, storageDir: join(userDataDir, 'received') } : undefined,
     validateResponses: options.validateResponses,
     ai: { defaultModelPath: options.defaultModelPath, settingsPath: join(userDataDir, 'ai-settings.json') },
     openDialog: async () => {

@@ -15,6 +15,11 @@ import type { Logger } from './log';
 import { registerStudiesHandlers } from './studies.handlers';
 import { registerAiHandlers } from './ai.handlers';
 import { AiService } from '../services/inference/aiService';
+import { IngestQueue } from '../services/ingest/ingestQueue';
+import { startStoreScp, type StoreScp } from '../services/dimse/storeScp';
+import { openWorklistDb, type WorklistDatabase } from '../services/worklist/worklistDb';
+import { WorklistStore } from '../services/worklist/worklistStore';
+import { aiIngestTriage, registerWorklistHandlers, WorklistImports } from './worklist.handlers';
 
 /** Calls `fn` at most once per `ms` with the latest value (trailing edge). */
 function throttle<T>(fn: (value: T) => void, ms: number): (value: T) => void {
@@ -45,8 +50,13 @@ export interface MainServicesOptions {
   openDialog: OpenDialog;
   /** Catalog storage; in memory unless given (issue 5 adds SQLite at `databasePath`). */
   store?: CatalogStore;
-  /** Path of the catalog database (`--db`); kept for issue 5, unused by the in-memory store. */
+  /**
+   * The worklist database (`--db`, issue #5); `:memory:` when absent (tests). The Electron
+   * shell passes the user-data default, the harness a fresh file in its temp folder.
+   */
   databasePath?: string;
+  /** The DICOM listener (C-STORE/C-ECHO SCP); off unless given. Received files go to `storageDir`. */
+  listener?: { port: number; aeTitle: string; storageDir: string };
   /** Check every response against the contract (tests, development). */
   validateResponses?: boolean;
   importConcurrency?: number;
@@ -62,7 +72,9 @@ export interface MainServices {
   decode: DecodeService;
   ai: AiService;
   databasePath?: string;
-  /** Cancels imports and stops the decode workers. */
+  /** The triage worklist (issue #5). */
+  worklist: { store: WorklistStore; queue: IngestQueue; imports: WorklistImports; listener: Promise<StoreScp | undefined> };
+  /** Cancels imports, stops the listener, the AI and the decode workers, closes the database. */
   close(): Promise<void>;
 }
 
@@ -93,7 +105,34 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   });
   registerAiHandlers(router, { catalog, ai });
   // Loads in the background: the viewer works at once, the AI panel shows "loading".
-  void ai.start();
+  const aiStarted = ai.start();
+
+  // The worklist (issue #5): one SQLite database, one ingest queue fed by imports and the listener.
+  const db: WorklistDatabase = openWorklistDb(options.databasePath ?? ':memory:');
+  const store = new WorklistStore(db);
+  // Arrivals and triage results come one by one: the renderer re-queries at most 4 times a second.
+  const worklistChanged = throttle(() => events.emit('worklist:changed', {}), 250);
+  const queue = new IngestQueue({
+    store,
+    headers: options.decode,
+    triage: aiIngestTriage(ai, aiStarted),
+    onEvent: () => worklistChanged(undefined),
+    log: (level, message) => options.logger[level](message),
+  });
+  const imports = new WorklistImports({ queue, emit: events.emit });
+  registerWorklistHandlers(router, { store, imports, catalog, decode: options.decode, ai, emit: events.emit });
+  // Work left pending by a crash or a shutdown mid-batch resumes by itself (issue #5 crash safety).
+  void queue.resumePending();
+  const listener: Promise<StoreScp | undefined> = options.listener
+    ? startStoreScp({
+        ...options.listener,
+        onStored: (instance) => void queue.add(instance.path, 'listener'),
+        log: (level, message) => options.logger[level](message),
+      }).catch((err: unknown) => {
+        options.logger.error('DICOM listener failed to start', { reason: err instanceof Error ? err.message : 'unknown' });
+        return undefined;
+      })
+    : Promise.resolve(undefined);
   return {
     router,
     events,
@@ -102,10 +141,15 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     decode: options.decode,
     ai,
     databasePath: options.databasePath,
+    worklist: { store, queue, imports, listener },
     async close() {
+      await (await listener)?.close();
+      await imports.close();
+      await queue.close();
       await importer.close();
       await ai.close();
       await options.decode.close();
+      db.close();
     },
   };
 }

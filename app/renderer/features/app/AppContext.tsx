@@ -9,6 +9,7 @@ import { createAiStore, type AiStore } from '../../stores/ai.store';
 import { createImportStore, type ImportState, type ImportStore } from '../../stores/import.store';
 import { createStudiesStore, type StudiesState, type StudiesStore } from '../../stores/studies.store';
 import { createViewerStore, type ViewerState, type ViewerStore } from '../../stores/viewer.store';
+import { createWorklistStore, type WorklistState, type WorklistStore } from '../../stores/worklist.store';
 
 export interface AppStores {
   api: PreloadApi;
@@ -17,11 +18,13 @@ export interface AppStores {
   viewer: ViewerStore;
   /** AI triage results and heatmap settings (issue #4, features/ai). */
   ai: AiStore;
+  /** The AI triage worklist and the Worklist | Viewer mode (issue #5, features/worklist). */
+  worklist: WorklistStore;
 }
 
 /** Creates the stores of one window around its API. */
 export function createAppStores(api: PreloadApi): AppStores {
-  return { api, studies: createStudiesStore(api), imports: createImportStore(api), viewer: createViewerStore(api), ai: createAiStore(api) };
+  return { api, studies: createStudiesStore(api), imports: createImportStore(api), viewer: createViewerStore(api), ai: createAiStore(api), worklist: createWorklistStore(api) };
 }
 
 const AppContext = createContext<AppStores | undefined>(undefined);
@@ -47,4 +50,8 @@ export function useImports<T>(selector: (s: ImportState) => T): T {
 
 export function useViewer<T>(selector: (s: ViewerState) => T): T {
   return useStore(useAppStores().viewer, selector);
+}
+
+export function useWorklist<T>(selector: (s: WorklistState) => T): T {
+  return useStore(useAppStores().worklist, selector);
 }

@@ -7,6 +7,7 @@ import type { ChangeEvent, ReactNode } from 'react';
 import { shortcutLabel, type ToolName, type ViewerAction } from '../../viewer/keymap';
 import { useViewer } from '../app/AppContext';
 import { useViewerActions } from '../app/useViewerActions';
+import { ModeSwitch } from '../worklist/ModeSwitch';
 
 function ActionButton({ action, label, title, pressed, testId }: { action: ViewerAction; label: ReactNode; title: string; pressed?: boolean; testId?: string }) {
   const dispatch = useViewerActions();
@@ -82,8 +83,8 @@ export function Toolbar() {
   return (
     <header className="toolbar" data-testid="toolbar">
       <div className="brand">
-        <span className="logo">CXR</span>
-        <span className="dim">Triage Viewer</span>
+        {/* The Worklist | Viewer switch takes the product name's place: the toolbar must stay one line at 1440 px. */}
+        <ModeSwitch />
       </div>
       <div className="group">
         <ActionButton action={{ type: 'openFiles' }} label="Open files" title="Open files" testId="open-files" />

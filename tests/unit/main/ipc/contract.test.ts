@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMainServices, type MainServices } from '../../../../app/main/ipc/mainServices';
 import { silentLogger } from '../../../../app/main/ipc/log';
 import { createDecodePool } from '../../../../app/main/services/decoding/decodePool';
-import { channels, contract, type Channel, type ImportProgress, type PatientSummary, type RequestOf } from '../../../../app/shared/ipc/contract';
+import { channels, contract, type Channel, type ImportProgress, type PatientSummary, type RequestOf, type WorklistProgress, type WorklistRow } from '../../../../app/shared/ipc/contract';
 import type { Result } from '../../../../app/shared/result';
 import { BASIC_TEXT_SR, el, TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
 import { makeTempDir, requireTools, runTool } from '../../../fixtures/tools';
@@ -89,7 +89,7 @@ async function importAndWait(paths: string[]): Promise<ImportProgress> {
  * call their register function after createMainServices); this test covers them once they
  * are wired into createMainServices.
  */
-const PENDING_DOMAINS: string[] = ['worklist:'];
+const PENDING_DOMAINS: string[] = [];
 const registeredChannels = () => channels.filter((c) => !PENDING_DOMAINS.some((d) => c.startsWith(d)));
 
 const allStudies = (patients: PatientSummary[]) => patients.flatMap((p) => p.studies);
@@ -115,7 +115,7 @@ afterAll(async () => {
 });
 
 describe('IPC contract against the real handlers', () => {
-  it('has a handler for every channel of the contract (ai:* is registered by the inference area)', () => {
+  it('has a handler for every channel of the contract', () => {
     const expected = channels.filter((c) => !PENDING_DOMAINS.some((d) => c.startsWith(d)));
     expect(services.router.registeredChannels().sort()).toEqual([...expected].sort());
   });
@@ -261,4 +261,64 @@ describe('IPC contract against the real handlers', () => {
     expect(refused.ok ? undefined : refused.error.code).toBe('MODEL_MANIFEST_INVALID');
     expect(await callOk('ai:status', {})).toMatchObject({ state: 'ready', model: { name: 'cxr-tri-v1' } });
   });
+  it('worklist:import triages a folder; progress events end in done; bad files count as failed', async () => {
+    const progress: WorklistProgress[] = [];
+    const stop = services.events.subscribe((event, payload) => {
+      if (event === 'worklist:progress') progress.push(payload as WorklistProgress);
+    });
+    const { jobId } = (await callOk('worklist:import', { paths: [join(tmp.dir, 'in')] })) as { jobId: string };
+    const final = await services.worklist.imports.whenFinished(jobId);
+    stop();
+    expect(final).toMatchObject({ jobId, phase: 'done', total: 7, done: 7 });
+    expect(final!.failed).toBeGreaterThanOrEqual(3); // broken.dcm, empty.dcm, report.dcm (not an image)
+    expect(progress.at(-1)).toEqual(final);
+    for (const p of progress) expect(p.jobId).toBe(jobId);
+    expect(await callOk('worklist:cancelImport', { jobId })).toEqual({ cancelled: false });
+  }, 60_000);
+
+  it('worklist:list returns rows in display order with counts, and filters', async () => {
+    const list = (await callOk('worklist:list', {})) as { entries: WorklistRow[]; counts: Record<string, number>; ms: number };
+    expect(list.entries.length).toBe(3); // two Doe^Jane studies and the PNG
+    expect(JSON.stringify(list.entries)).not.toContain(tmp.dir);
+    const total = Object.values(list.counts).reduce((a, b) => a + b, 0);
+    expect(total).toBe(3);
+    const ranked = list.entries.filter((e) => e.group === 'ranked' && e.covid !== null).map((e) => e.covid!);
+    expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
+    const searched = (await callOk('worklist:list', { filter: { search: 'doe' } })) as { entries: WorklistRow[] };
+    expect(searched.entries.map((e) => e.patientId)).toEqual(['P1', 'P1']);
+    const dated = (await callOk('worklist:list', { filter: { dateFrom: '20240101' }, sort: { column: 'studyDate', direction: 'asc' } })) as { entries: WorklistRow[] };
+    expect(dated.entries.map((e) => e.studyDate)).toEqual(['20240105']);
+    const bad = await call('worklist:list', { filter: { dateFrom: '2024-01-01' } } as never);
+    expect(bad.ok ? undefined : bad.error.code).toBe('INVALID_REQUEST');
+  });
+
+  it('worklist:review records reviewed and escalated (escalation needs a note)', async () => {
+    const reviewed = (await callOk('worklist:review', { studyInstanceUid: '2.25.90', action: 'reviewed' })) as { entry: WorklistRow };
+    expect(reviewed.entry).toMatchObject({ status: 'reviewed', reviewer: 'local user' });
+    const refused = await call('worklist:review', { studyInstanceUid: '2.25.80', action: 'escalated' });
+    expect(refused.ok ? undefined : refused.error.code).toBe('INVALID_REVIEW');
+    const escalated = (await callOk('worklist:review', { studyInstanceUid: '2.25.80', action: 'escalated', note: 'look again' })) as { entry: WorklistRow };
+    expect(escalated.entry).toMatchObject({ status: 'escalated', note: 'look again' });
+    const unknown = await call('worklist:review', { studyInstanceUid: '9.9.9', action: 'reviewed' });
+    expect(unknown.ok ? undefined : unknown.error.code).toBe('NOT_FOUND');
+  });
+
+  it('worklist:open puts the study in the catalog and returns its study key', async () => {
+    const { studyKey } = (await callOk('worklist:open', { studyInstanceUid: '2.25.90' })) as { studyKey: string };
+    const { patients } = (await callOk('studies:list', {})) as { patients: PatientSummary[] };
+    expect(allStudies(patients).find((s) => s.studyKey === studyKey)?.studyInstanceUid).toBe('2.25.90');
+    const unknown = await call('worklist:open', { studyInstanceUid: '9.9.9' });
+    expect(unknown.ok ? undefined : unknown.error.code).toBe('NOT_FOUND');
+  });
+
+  it('worklist:exportCsv starts with the not-for-diagnosis line; worklist:summaryPng is a PNG', async () => {
+    const { csv, fileName } = (await callOk('worklist:exportCsv', { filter: { search: 'P1' } })) as { csv: string; fileName: string };
+    expect(csv.split('\r\n')[0]).toBe('# AI prioritisation only — not for diagnosis');
+    expect(csv).toContain('2.25.90');
+    expect(fileName).toMatch(/^worklist-\d{8}-\d{6}\.csv$/);
+    const { png } = (await callOk('worklist:summaryPng', { studyInstanceUid: '2.25.90' })) as { png: ArrayBuffer };
+    expect([...new Uint8Array(png, 0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const unknown = await call('worklist:summaryPng', { studyInstanceUid: '9.9.9' });
+    expect(unknown.ok ? undefined : unknown.error.code).toBe('NOT_FOUND');
+  }, 30_000);
 });
