@@ -1,6 +1,6 @@
 /**
  * Command line of the browser harness:
- * `npm run harness -- --port P [--db PATH] [--open-paths LIST] [--renderer DIR] [--user-data DIR]`.
+ * `npm run harness -- --port P [--db PATH] [--open-paths LIST] [--renderer DIR] [--user-data DIR] [--listen PORT] [--aet AET] [--watch DIR]`.
  */
 import { delimiter } from 'node:path';
 
@@ -19,6 +19,10 @@ export interface HarnessArgs {
   rendererDir?: string;
   /** `--user-data DIR`: where dropped files are stored; default a temp folder removed on exit. */
   userDataDir?: string;
+  /** `--listen PORT [--aet AET]`: start the DICOM C-STORE/C-ECHO listener (issue #5). */
+  listener?: { port: number; aeTitle: string };
+  /** `--watch DIR`: import and triage files that appear in DIR (issue #5). */
+  watchDir?: string;
 }
 
 /** Thrown for a bad command line; the entry prints the message and exits 2. */
@@ -55,6 +59,22 @@ export function parseHarnessArgs(argv: string[], env: Record<string, string | un
       case '--user-data':
         args.userDataDir = value();
         break;
+      case '--listen': {
+        const port = Number(value());
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--listen must be a port 0–65535');
+        args.listener = { port, aeTitle: args.listener?.aeTitle ?? 'CXR_TRIAGE' };
+        break;
+      }
+      case '--aet': {
+        const aeTitle = value();
+        // PS3.5 6.2: AE titles are at most 16 characters, no backslash or control characters.
+        if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(aeTitle)) throw new UsageError('--aet must be 1–16 printable characters without a backslash');
+        args.listener = { port: args.listener?.port ?? 11112, aeTitle };
+        break;
+      }
+      case '--watch':
+        args.watchDir = value();
+        break;
       default:
         throw new UsageError(`unknown option ${flag}`);
     }
@@ -64,4 +84,4 @@ export function parseHarnessArgs(argv: string[], env: Record<string, string | un
 
 /** Usage text printed on a bad command line. */
 export const HARNESS_USAGE =
-  'usage: npm run harness -- --port P [--db PATH] [--open-paths P1' + delimiter + 'P2…] [--renderer DIR] [--user-data DIR]';
+  'usage: npm run harness -- --port P [--db PATH] [--open-paths P1' + delimiter + 'P2…] [--renderer DIR] [--user-data DIR] [--listen PORT] [--aet AET] [--watch DIR]';

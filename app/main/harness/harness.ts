@@ -24,6 +24,8 @@ export interface HarnessOptions {
   databasePath?: string;
   /** The DICOM listener; off unless given (tests start one on port 0). */
   listener?: { port: number; aeTitle: string };
+  /** A folder watched for new files (imported and triaged into the worklist). */
+  watchDir?: string;
   /**
    * `--open-paths` / CXR_HARNESS_OPEN_PATHS: what `dialog:open` returns (tests). When
    * absent, `dialog:open` answers DIALOG_UNAVAILABLE and the harness client prompts.
@@ -57,6 +59,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     platform: process.platform,
     databasePath: options.databasePath ?? join(userDataDir, 'worklist.sqlite'),
     listener: options.listener ? { ...options.listener, storageDir: join(userDataDir, 'received') } : undefined,
+    watchDir: options.watchDir,
     validateResponses: options.validateResponses,
     ai: { defaultModelPath: options.defaultModelPath, settingsPath: join(userDataDir, 'ai-settings.json') },
     openDialog: async () => {

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     databasePath: args.databasePath,
     openPaths: args.openPaths,
     userDataDir: args.userDataDir,
+    listener: args.listener,
+    watchDir: args.watchDir,
     defaultModelPath: findDefaultModel(__dirname),
   });
   process.stdout.write(`harness listening on ${harness.url}\n`);

@@ -16,6 +16,7 @@ import { registerStudiesHandlers } from './studies.handlers';
 import { registerAiHandlers } from './ai.handlers';
 import { AiService } from '../services/inference/aiService';
 import { IngestQueue } from '../services/ingest/ingestQueue';
+import { watchFolder } from '../services/ingest/watchedFolder';
 import { startStoreScp, type StoreScp } from '../services/dimse/storeScp';
 import { openWorklistDb, type WorklistDatabase } from '../services/worklist/worklistDb';
 import { WorklistStore } from '../services/worklist/worklistStore';
@@ -57,6 +58,8 @@ export interface MainServicesOptions {
   databasePath?: string;
   /** The DICOM listener (C-STORE/C-ECHO SCP); off unless given. Received files go to `storageDir`. */
   listener?: { port: number; aeTitle: string; storageDir: string };
+  /** A folder whose new, complete files are imported and triaged (issue #5); off unless given. */
+  watchDir?: string;
   /** Check every response against the contract (tests, development). */
   validateResponses?: boolean;
   importConcurrency?: number;
@@ -133,6 +136,14 @@ export function createMainServices(options: MainServicesOptions): MainServices {
         return undefined;
       })
     : Promise.resolve(undefined);
+  const watcher = options.watchDir
+    ? watchFolder({
+        folder: options.watchDir,
+        queue,
+        store,
+        onError: (message) => options.logger.warn('watched folder', { reason: message }),
+      })
+    : undefined;
   return {
     router,
     events,
@@ -143,6 +154,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     databasePath: options.databasePath,
     worklist: { store, queue, imports, listener },
     async close() {
+      await watcher?.close();
       await (await listener)?.close();
       await imports.close();
       await queue.close();
