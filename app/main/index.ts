@@ -13,6 +13,7 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './s
 import { hardenSession, hardenWebContents } from './security/electronHardening';
 import { createDecodePool } from './services/decoding/decodePool';
 import { findDefaultModel } from './services/inference/modelRegistry';
+import { readIngestSettings } from './services/worklist/ingestSettings';
 import { defaultDatabasePath } from './services/worklist/worklistDb';
 import { appMenuTemplate } from './window/appMenu';
 import { createMainWindow } from './window/mainWindow';
@@ -56,7 +57,12 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '..', 'renderer')));
 
+  // Listener and watched folder for the worklist, configured by hospital IT (README "Worklist").
+  const ingest = readIngestSettings(join(app.getPath('userData'), 'ingest-settings.json'));
+  for (const problem of ingest.problems) logger.warn('ingest-settings.json ignored in part', { problem });
   services = createMainServices({
+    listener: ingest.settings.listener ? { ...ingest.settings.listener, storageDir: join(app.getPath('userData'), 'received') } : undefined,
+    watchDir: ingest.settings.watchDir,
     decode: createDecodePool({ log: (level, message) => logger[level](message) }),
     importDir: join(app.getPath('userData'), 'imports'),
     logger,
