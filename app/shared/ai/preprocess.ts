@@ -131,6 +131,25 @@ function areaTaps(nIn: number, nOut: number): { k: Int32Array; w: Float64Array }
   return taps;
 }
 
+/**
+ * {@link areaResize} of `table[values[i] - offset]` without building that image: the column
+ * pass reads through the table. Same taps and summation order, so the result is identical.
+ */
+export function areaResizeIndexed(values: GrayValues, table: Float64Array, offset: number, rows: number, cols: number, outRows: number, outCols: number): Float64Array {
+  const tmp = new Float64Array(rows * outCols);
+  const colTaps = areaTaps(cols, outCols);
+  for (let r = 0; r < rows; r++) {
+    const rowOffset = r * cols;
+    for (let j = 0; j < outCols; j++) {
+      const { k, w } = colTaps[j];
+      let acc = 0;
+      for (let t = 0; t < k.length; t++) acc = acc + w[t] * table[values[rowOffset + k[t]] - offset];
+      tmp[r * outCols + j] = acc / cols;
+    }
+  }
+  return rowPass(tmp, rows, outRows, outCols);
+}
+
 /** Exact area-average resize, columns first then rows, float64, sums in ascending input index. */
 export function areaResize(img: Float64Array, rows: number, cols: number, outRows: number, outCols: number): Float64Array {
   const tmp = new Float64Array(rows * outCols);
@@ -144,6 +163,11 @@ export function areaResize(img: Float64Array, rows: number, cols: number, outRow
       tmp[r * outCols + j] = acc / cols;
     }
   }
+  return rowPass(tmp, rows, outRows, outCols);
+}
+
+/** The row pass of the area resize over the column-resized image `tmp` (rows x outCols). */
+function rowPass(tmp: Float64Array, rows: number, outRows: number, outCols: number): Float64Array {
   const out = new Float64Array(outRows * outCols);
   const rowTaps = areaTaps(rows, outRows);
   for (let i = 0; i < outRows; i++) {
@@ -192,16 +216,37 @@ export function preprocess(
     throw new Error(`preprocess: expected ${rows}x${cols} values, got ${values.length}`);
   }
   const { low, high } = percentileBounds(values, spec.intensity.lowPermille, spec.intensity.highPermille);
-  const n = values.length;
-  const y = new Float64Array(n);
-  if (high > low) {
-    const range = high - low;
-    for (let i = 0; i < n; i++) y[i] = Math.min(Math.max((values[i] - low) / range, 0), 1);
-  } // else: flat image, all zeros (as in the reference)
-  if (photometric === 'MONOCHROME1') for (let i = 0; i < n; i++) y[i] = 1 - y[i];
-
+  const invert = photometric === 'MONOCHROME1';
+  /** Normalised value of one stored value, with the reference's operations in its order. */
+  const normalise = (v: number): number => {
+    const y = high > low ? Math.min(Math.max((v - low) / (high - low), 0), 1) : 0; // flat image: all zeros
+    return invert ? 1 - y : y;
+  };
   const box = letterboxFor(rows, cols, spec);
-  const small = areaResize(y, rows, cols, box.rows, box.cols);
+  // Normalisation is fused into the column pass of the resize and, for integer data, read
+  // from a table of every value in [min, max]: a 3000x2500 frame then needs no 60 MB float64
+  // copy and no division per pixel (issue #4 end-to-end budget). Each sample still gets the
+  // same float64 value as in the reference, so the tensor stays bit-identical.
+  let small: Float64Array | undefined;
+  if (isIntegerArray(values)) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (max - min <= 1 << 20) {
+      const table = new Float64Array(max - min + 1);
+      for (let v = min; v <= max; v++) table[v - min] = normalise(v);
+      small = areaResizeIndexed(values, table, min, rows, cols, box.rows, box.cols);
+    }
+  }
+  if (!small) {
+    const y = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) y[i] = normalise(values[i]);
+    small = areaResize(y, rows, cols, box.rows, box.cols);
+  }
   if (spec.histogramEqualisation.enabled) equaliseHistogram(small, spec.histogramEqualisation.bins);
 
   const size = spec.pad.size;
