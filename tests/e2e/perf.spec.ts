@@ -134,7 +134,9 @@ test('open → first frame and W/L drag frame rate on a 3000×2500 16-bit image'
     return { ...cxr.imageCacheInfo(), usedJSHeapSize: heap?.usedJSHeapSize };
   });
   console.log(`PERF ${JSON.stringify({ metric: 'renderer_memory', ...memory })}`);
-  expect(memory.maximumSizeInBytes).toBe(1024 * 1024 * 1024);
+  // IMAGE_CACHE_BYTES of app/renderer/viewer/imageLoader.ts (not importable here: it
+  // loads cornerstone-core, which needs a DOM); bench/ui.bench.ts measures what it buys.
+  expect(memory.maximumSizeInBytes).toBe(512 * 1024 * 1024);
 
   // Sanity bounds only (this machine is shared and has no GPU); targets are in the closing note.
   expect(openMedian).toBeLessThan(10_000);

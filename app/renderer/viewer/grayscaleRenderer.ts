@@ -6,12 +6,13 @@
  * window/level drag well below 60 frames/s on a CPU; and its non-linear Modality LUT
  * lookup ignores firstValueMapped. Here the LUT is built once per window
  * (displayPipeline.ts, exact PS3.3 C.11 semantics) and applied to a pyramid level
- * close to screen resolution; the full-resolution level is used from 1:1 zoom up.
+ * close to screen resolution, and only to the part of it the canvas shows; the
+ * full-resolution level is used from 1:1 zoom up.
  */
 import * as cornerstone from 'cornerstone-core';
 import type { EnabledElement, Viewport } from 'cornerstone-core';
 import type { CxrImage } from './imageObject';
-import { applyLut, buildGreyLut, downsample2x, greyLutToRgba32, levelForScale, lutBinSize, type PyramidLevel } from './displayPipeline';
+import { applyLutRect, buildGreyLut, downsample2x, greyLutToRgba32, levelForScale, levelRectFor, lutBinSize, rectContains, visibleImageRect, type PixelRect, type PyramidLevel } from './displayPipeline';
 import type { DisplayLut } from './voi';
 
 interface PyramidCache {
@@ -23,6 +24,8 @@ const pyramids = new WeakMap<CxrImage, PyramidCache>();
 
 interface LutCache {
   key: string;
+  /** Both tables are refilled in place when the window changes (no per-frame garbage). */
+  grey: Uint8Array;
   lut32: Uint32Array;
 }
 const luts = new WeakMap<CxrImage, LutCache>();
@@ -36,6 +39,8 @@ interface RenderTarget {
   image?: CxrImage;
   level: number;
   lutKey: string;
+  /** Texels of the level windowed with `lutKey` (and put on `canvas`) since it last changed. */
+  valid?: PixelRect;
 }
 const targets = new WeakMap<HTMLElement, RenderTarget>();
 
@@ -65,9 +70,16 @@ export function currentLut(image: CxrImage, vp: Viewport): Uint32Array {
     image.maxPixelValue,
     { windowCenter: vp.voi.windowCenter, windowWidth: vp.voi.windowWidth, invert: vp.invert, voiLut: vp.voiLUT as DisplayLut | undefined },
     lutBinSize(image.minPixelValue, image.maxPixelValue),
+    cached?.grey,
   );
-  const lut32 = greyLutToRgba32(grey);
-  luts.set(image, { key, lut32 });
+  const lut32 = greyLutToRgba32(grey, cached?.lut32);
+  if (cached) {
+    cached.key = key;
+    cached.grey = grey;
+    cached.lut32 = lut32;
+  } else {
+    luts.set(image, { key, grey, lut32 });
+  }
   return lut32;
 }
 
@@ -98,21 +110,32 @@ export function renderCxrGrayscale(enabledElement: EnabledElement, invalidated?:
 
   const level = vp.pixelReplication ? 0 : levelForScale(vp.scale, image.columns, image.rows);
   const source = getLevel(image, level);
+  // Only the part of the image the canvas shows is windowed, uploaded and drawn: zoomed
+  // in, a window/level step then costs about one screen of pixels, not the whole image.
+  const visible = visibleImageRect(cornerstone.internal.getTransform(enabledElement).m, canvas.width, canvas.height, image.columns, image.rows);
+  if (!visible) return;
+  const rect = levelRectFor(visible, image.columns, image.rows, source.width, source.height);
+  if (rect.width === 0 || rect.height === 0) return;
   const target = targetFor(enabledElement.element, source.width, source.height);
   const key = lutKey(vp);
-  if (invalidated || target.image !== image || target.level !== level || target.lutKey !== key) {
+  if (invalidated || target.image !== image || target.level !== level || target.lutKey !== key || !rectContains(target.valid, rect)) {
     const binSize = lutBinSize(image.minPixelValue, image.maxPixelValue);
-    applyLut(source.pixels, source.width * source.height, currentLut(image, vp), image.minPixelValue, target.out32, binSize);
-    target.context.putImageData(target.imageData, 0, 0);
+    applyLutRect(source.pixels, source.width, rect, currentLut(image, vp), image.minPixelValue, target.out32, binSize);
+    // The dirty-rectangle form copies only the windowed texels to the canvas.
+    target.context.putImageData(target.imageData, 0, 0, rect.x, rect.y, rect.width, rect.height);
     target.image = image;
     target.level = level;
     target.lutKey = key;
+    target.valid = rect;
   }
   context.imageSmoothingEnabled = !vp.pixelReplication;
   // Draw the level in image pixel coordinates through cornerstone's own transform
-  // (scale, pan, rotation, flips), so tools and annotations stay aligned.
+  // (scale, pan, rotation, flips), so tools and annotations stay aligned. A level texel
+  // spans columns / level width image pixels (the last one may hang past the edge).
   cornerstone.setToPixelCoordinateSystem(enabledElement, context);
-  context.drawImage(target.canvas, 0, 0, source.width, source.height, 0, 0, image.columns, image.rows);
+  const fx = image.columns / source.width;
+  const fy = image.rows / source.height;
+  context.drawImage(target.canvas, rect.x, rect.y, rect.width, rect.height, rect.x * fx, rect.y * fy, rect.width * fx, rect.height * fy);
 }
 
 /**

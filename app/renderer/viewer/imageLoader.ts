@@ -10,9 +10,12 @@ import { buildCornerstoneImage, IMAGE_ID_SCHEME, parseImageId, type CxrImage } f
 import { renderCxrGrayscale } from './grayscaleRenderer';
 
 /** Renderer image cache budget: 200 large studies opened in a row must stay under
- * 1.5 GB of renderer memory (issue #2 "Performance"); 1 GB of pixels leaves headroom
- * for the render canvases. */
-export const IMAGE_CACHE_BYTES = 1024 * 1024 * 1024;
+ * 1.5 GB of renderer memory (issue #2 "Performance"). Measured by bench/ui.bench.ts
+ * (200 × 2500 × 2048 16-bit studies, Chromium 2026): the renderer processes hold about
+ * 650–800 MB besides the cached pixels (Chromium itself, canvases, transfer buffers not
+ * yet collected), so a 1 GB budget peaked at 1.8 GB; 512 MB (about 37 such images, or
+ * 25 of 3000 × 2500, with their pyramids) keeps the peak near 1.3 GB. */
+export const IMAGE_CACHE_BYTES = 512 * 1024 * 1024;
 
 /** A load failure as data; the viewport prints `error.message` (which names the file). */
 export class ImageLoadError extends Error {

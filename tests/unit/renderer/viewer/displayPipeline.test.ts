@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyVoiFunction } from '../../../../app/shared/imaging/voi';
-import { applyLut, buildGreyLut, downsample2x, greyLutToRgba32, levelForScale, lookupDisplayLut, lutBinSize, MAX_LUT_ENTRIES } from '../../../../app/renderer/viewer/displayPipeline';
+import { applyLut, applyLutRect, buildGreyLut, downsample2x, greyLutToRgba32, levelForScale, levelRectFor, lookupDisplayLut, lutBinSize, MAX_LUT_ENTRIES, rectContains, visibleImageRect } from '../../../../app/renderer/viewer/displayPipeline';
 import { sigmoidDisplayLut } from '../../../../app/renderer/viewer/voi';
 
 const sigmoid = (x: number, c: number, w: number) => applyVoiFunction(x, c, w, 'SIGMOID');
@@ -59,6 +59,32 @@ describe('buildGreyLut', () => {
     expect(lut.length).toBe(2001);
     expect(lut[0]).toBe(0);
     expect(lut[2000]).toBe(255);
+  });
+});
+
+describe('LUT buffer reuse (one LUT per frame during a window/level drag)', () => {
+  it('refills a grey LUT of the right length in place, with the values of a fresh build', () => {
+    const info = makeInfo();
+    const settings = { windowCenter: 1000, windowWidth: 500, invert: false };
+    const reuse = buildGreyLut(info, 0, 4095, { windowCenter: 3000, windowWidth: 100, invert: true });
+    const filled = buildGreyLut(info, 0, 4095, settings, 1, reuse);
+    expect(filled).toBe(reuse);
+    expect(Array.from(filled)).toEqual(Array.from(buildGreyLut(info, 0, 4095, settings)));
+  });
+
+  it('allocates a new grey LUT when the reused one has another length', () => {
+    const reuse = new Uint8Array(10);
+    const lut = buildGreyLut(makeInfo(), 0, 4095, { windowCenter: 1000, windowWidth: 500, invert: false }, 1, reuse);
+    expect(lut).not.toBe(reuse);
+    expect(lut.length).toBe(4096);
+  });
+
+  it('refills an RGBA32 LUT of the right length in place', () => {
+    const grey = new Uint8Array([0, 128, 255]);
+    const reuse = new Uint32Array(3);
+    const out = greyLutToRgba32(grey, reuse);
+    expect(out).toBe(reuse);
+    expect(Array.from(out)).toEqual(Array.from(greyLutToRgba32(grey)));
   });
 });
 
@@ -134,5 +160,66 @@ describe('32-bit stored ranges', () => {
     expect(bytes[4]).toBeGreaterThan(120);
     expect(bytes[4]).toBeLessThan(136);
     expect(bytes[8]).toBe(255);
+  });
+});
+
+describe('visibleImageRect', () => {
+  it('is the whole image when it fits inside the canvas', () => {
+    // 3000 × 2500 image at scale 0.3, centred on a 1000 × 800 canvas.
+    const m = [0.3, 0, 0, 0.3, 50, 25];
+    expect(visibleImageRect(m, 1000, 800, 3000, 2500)).toEqual({ x: 0, y: 0, width: 3000, height: 2500 });
+  });
+
+  it('is the part under the canvas when zoomed in (1:1, panned)', () => {
+    const m = [1, 0, 0, 1, -1000, -500];
+    expect(visibleImageRect(m, 1000, 800, 3000, 2500)).toEqual({ x: 1000, y: 500, width: 1000, height: 800 });
+  });
+
+  it('follows rotation: 90° swaps the axes of the visible part', () => {
+    // Canvas-from-image for a 90° clockwise rotation at 1:1: x' = −y + 1000, y' = x − 1000.
+    const m = [0, 1, -1, 0, 1000, -1000];
+    expect(visibleImageRect(m, 1000, 800, 3000, 2500)).toEqual({ x: 1000, y: 0, width: 800, height: 1000 });
+  });
+
+  it('is undefined when the image is panned off the canvas', () => {
+    expect(visibleImageRect([1, 0, 0, 1, 5000, 0], 1000, 800, 3000, 2500)).toBeUndefined();
+  });
+});
+
+describe('levelRectFor', () => {
+  it('maps image pixels to the texels of a level, with a margin, clamped to the level', () => {
+    // Level 1 of 3001 × 2500: 1501 × 1250 texels.
+    expect(levelRectFor({ x: 1000, y: 500, width: 1000, height: 800 }, 3001, 2500, 1501, 1250)).toEqual({ x: 498, y: 248, width: 505, height: 404 });
+    expect(levelRectFor({ x: 0, y: 0, width: 3001, height: 2500 }, 3001, 2500, 1501, 1250)).toEqual({ x: 0, y: 0, width: 1501, height: 1250 });
+  });
+});
+
+describe('rectContains', () => {
+  it('holds for a rectangle inside and fails for one crossing the edge or no outer one', () => {
+    const outer = { x: 10, y: 10, width: 100, height: 100 };
+    expect(rectContains(outer, { x: 10, y: 20, width: 100, height: 50 })).toBe(true);
+    expect(rectContains(outer, { x: 11, y: 20, width: 100, height: 50 })).toBe(false);
+    expect(rectContains(undefined, { x: 0, y: 0, width: 1, height: 1 })).toBe(false);
+  });
+});
+
+describe('applyLutRect', () => {
+  it('maps only the rectangle, leaving the rest of the output untouched', () => {
+    const width = 4;
+    const pixels = Uint16Array.from({ length: 16 }, (_, i) => i);
+    const lut32 = Uint32Array.from({ length: 16 }, (_, i) => 100 + i);
+    const out = new Uint32Array(16);
+    applyLutRect(pixels, width, { x: 1, y: 1, width: 2, height: 2 }, lut32, 0, out);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 105, 106, 0, 0, 109, 110, 0, 0, 0, 0, 0]);
+  });
+
+  it('agrees with applyLut over the whole raster, clamping and binning alike', () => {
+    const pixels = Int32Array.from({ length: 12 }, (_, i) => i * 7 - 20);
+    const lut32 = Uint32Array.from({ length: 5 }, (_, i) => i + 1);
+    const whole = new Uint32Array(12);
+    const byRect = new Uint32Array(12);
+    applyLut(pixels, 12, lut32, -10, whole, 4);
+    applyLutRect(pixels, 4, { x: 0, y: 0, width: 4, height: 3 }, lut32, -10, byRect, 4);
+    expect(Array.from(byRect)).toEqual(Array.from(whole));
   });
 });
