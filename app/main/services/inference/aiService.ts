@@ -129,6 +129,9 @@ export class AiService {
           manifest: model.manifest,
           executionProviders: selectExecutionProviders(this.options.providerEnvironment ?? currentProviderEnvironment(), { forceCpu: this.settings.forceCpu }),
           log: this.options.log,
+          // One intra-op thread: the model runs in ~2 ms, and the second core stays free for the
+          // UI while hundreds of studies are triaged in the background (W/L at 60 fps, issue #4).
+          intraOpThreads: 1,
         });
         let fallbackReasons: string[];
         try {
