@@ -59,7 +59,8 @@ export type InferenceRequest =
   | { type: 'hash'; seq: number; pixels: StoredPixels }
   /** Test hook: the worker exits abruptly, as a native crash would (recovery tests, issue #4). */
   | { type: 'crash'; seq: number }
-  | { type: 'dispose'; seq: number };
+  /** Releases the session once the work before it is done; `exit` then ends the thread gracefully. */
+  | { type: 'dispose'; seq: number; exit?: boolean };
 
 /** One image's model outputs plus where the image sat in the model input. */
 export interface ClassifyOutput {

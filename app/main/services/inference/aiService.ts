@@ -108,7 +108,12 @@ export class AiService {
     return { ...outcome, provider: this.loaded.host.provider ?? 'cpu' };
   }
 
+  /**
+   * Waits for a model load in progress before stopping the worker: ending the process while
+   * onnxruntime creates a session aborts it (uncaught Napi::Error), e.g. on SIGTERM at start-up.
+   */
   async close(): Promise<void> {
+    if (this.loading) await this.loading;
     await this.loaded?.host.close();
     this.loaded = null;
   }

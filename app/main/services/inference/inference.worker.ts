@@ -159,6 +159,13 @@ async function classify(request: Extract<InferenceRequest, { type: 'classify' }>
   post({ type: 'classified', seq: request.seq, result }, [cam.buffer as ArrayBuffer]);
 }
 
+/**
+ * Requests run one after another: onnxruntime's session calls are asynchronous native work,
+ * and releasing a session (or the thread ending) while one is in flight aborts the whole
+ * process with an uncaught Napi::Error. Serialising them lets `dispose` wait for the run.
+ */
+let chain: Promise<void> = Promise.resolve();
+
 port.on('message', (request: InferenceRequest) => {
   const work = async (): Promise<void> => {
     switch (request.type) {
@@ -178,13 +185,14 @@ port.on('message', (request: InferenceRequest) => {
         await model?.session.release();
         model = null;
         post({ type: 'disposed', seq: request.seq });
+        if (request.exit) port.close(); // nothing native is running now: the thread may end
         return;
       case 'crash':
         // Recovery tests kill the worker this way; a native crash looks the same to the host.
         process.exit(70);
     }
   };
-  work().catch((err: unknown) => {
+  chain = chain.then(work).catch((err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));
     const code = typeof (e as { code?: unknown }).code === 'string' ? (e as unknown as { code: string }).code : 'INFERENCE_FAILED';
     post({ type: 'error', seq: request.seq, error: { name: e.name, code, message: e.message } });

@@ -42,6 +42,8 @@ interface Pending {
   resolve: (reply: InferenceReply) => void;
   reject: (err: Error) => void;
   timer?: NodeJS.Timeout;
+  /** The worker the request went to (undefined while queued before the worker existed). */
+  worker?: Worker;
 }
 
 type StoppedState = { kind: 'stopped' };
@@ -50,6 +52,16 @@ type RunningState = { kind: 'running'; worker: Worker; ready: Promise<LoadedMode
 /** Raised for every request pending when the worker died; the queue retries these once. */
 export const WORKER_DIED = 'INFERENCE_WORKER_DIED';
 export const INFERENCE_TIMEOUT = 'INFERENCE_TIMEOUT';
+
+/** Resolves with the promise's value, or undefined after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export class InferenceHost {
   private state: StoppedState | RunningState = { kind: 'stopped' };
@@ -126,15 +138,32 @@ export class InferenceHost {
     if (this.state.kind === 'running') this.state.worker.postMessage({ type: 'crash', seq: -1 } satisfies InferenceRequest);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the worker gracefully: waits for a model load in progress, lets the session be
+   * released after the work before it, then lets the thread end. Terminating a thread while
+   * onnxruntime is in native code aborts the whole process (uncaught Napi::Error), so
+   * `terminate()` is only the fallback for a worker that does not end within `graceMs`.
+   */
+  async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.state.kind === 'running') {
-      const { worker } = this.state;
-      this.state = { kind: 'stopped' };
-      await worker.terminate();
+      const { worker, ready } = this.state;
+      await withTimeout(ready.catch(() => undefined), graceMs);
+      await this.retire(worker, graceMs);
     }
     this.failAll(new CodedError('INFERENCE_CLOSED', 'the inference service was shut down'));
+  }
+
+  /** Detaches a worker, asks it to release its session and end, and waits (bounded) for it. */
+  private async retire(worker: Worker, graceMs: number): Promise<void> {
+    if (this.state.kind === 'running' && this.state.worker === worker) {
+      this.state = { kind: 'stopped' };
+      this.loaded = null;
+    }
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'dispose', seq: ++this.seq, exit: true } satisfies InferenceRequest);
+    if (!(await withTimeout(exited.then(() => true), graceMs))) await worker.terminate();
   }
 
   private loadRequest(): Omit<Extract<InferenceRequest, { type: 'load' }>, 'type' | 'seq'> {
@@ -165,20 +194,38 @@ export class InferenceHost {
       const entry: Pending = { resolve, reject };
       if (timeoutMs) {
         entry.timer = setTimeout(() => {
-          // session.run cannot be interrupted: terminating the thread is the only way out.
           this.pending.delete(seq);
           reject(new CodedError(INFERENCE_TIMEOUT, `inference took longer than ${timeoutMs} ms and was stopped`));
-          if (this.state.kind === 'running') void this.state.worker.terminate();
+          // session.run cannot be interrupted and the thread must not be terminated while it
+          // runs: the stuck worker is retired (it ends once the run returns) and the next
+          // request starts a fresh one. Requests queued behind the stuck run fail now.
+          const stuck = entry.worker;
+          if (stuck) {
+            for (const [otherSeq, other] of this.pending) {
+              if (other.worker !== stuck) continue;
+              if (other.timer) clearTimeout(other.timer);
+              this.pending.delete(otherSeq);
+              other.reject(new CodedError(WORKER_DIED, 'the inference worker was restarted after a run past its time limit'));
+            }
+            this.restarts++;
+            void this.retire(stuck, 60_000);
+          }
         }, timeoutMs);
       }
       this.pending.set(seq, entry);
-      if (this.state.kind === 'running') this.state.worker.postMessage(message, transfer);
-      else this.queued.push({ request: message, transfer });
+      if (this.state.kind === 'running') {
+        entry.worker = this.state.worker;
+        this.state.worker.postMessage(message, transfer);
+      } else this.queued.push({ request: message, transfer });
     });
   }
 
   private flushQueued(worker: Worker): void {
-    for (const { request, transfer } of this.queued.splice(0)) worker.postMessage(request, transfer);
+    for (const { request, transfer } of this.queued.splice(0)) {
+      const entry = this.pending.get(request.seq);
+      if (entry) entry.worker = worker;
+      worker.postMessage(request, transfer);
+    }
   }
 
   private onReply(reply: InferenceReply): void {
@@ -201,7 +248,7 @@ export class InferenceHost {
     if (this.state.kind !== 'running' || this.state.worker !== worker) return;
     this.state = { kind: 'stopped' };
     this.loaded = null;
-    this.failAll(new CodedError(WORKER_DIED, `the inference worker stopped unexpectedly (exit code ${code})`));
+    this.failAll(new CodedError(WORKER_DIED, `the inference worker stopped unexpectedly (exit code ${code})`), worker);
     if (this.closed) return;
     const backoff = this.options.backoffMs ?? [100, 500, 2000, 5000];
     const delay = backoff[Math.min(this.consecutiveRestarts, backoff.length - 1)];
@@ -214,12 +261,14 @@ export class InferenceHost {
     }, delay);
   }
 
-  private failAll(err: Error): void {
+  /** Fails pending requests (those sent to `worker` only, when given). */
+  private failAll(err: Error, worker?: Worker): void {
     for (const [seq, entry] of this.pending) {
+      if (worker && entry.worker && entry.worker !== worker) continue;
       if (entry.timer) clearTimeout(entry.timer);
       entry.reject(err);
       this.pending.delete(seq);
     }
-    this.queued.length = 0;
+    if (!worker) this.queued.length = 0;
   }
 }

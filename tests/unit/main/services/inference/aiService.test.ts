@@ -84,4 +84,11 @@ describe('AiService', () => {
     const restarted = newService({ settingsPath });
     expect((await restarted.start()).settings.forceCpu).toBe(true);
   });
+
+  it('closes cleanly while the model is still loading (SIGTERM at start-up must not abort the process)', async () => {
+    const ai = newService();
+    const started = ai.start();
+    await ai.close();
+    expect((await started).state).toBe('ready');
+  });
 });

@@ -54,8 +54,9 @@ describe('InferenceHost', () => {
   it('fails pending work with a coded error when the worker dies, then restarts it', async () => {
     const host = await newHost();
     await host.start();
-    const pending = host.classify(chest(2), 320, 256, 1, 'MONOCHROME2');
+    // The worker runs requests in order: the one sent after the crash finds it dead.
     host.crashWorkerForTest();
+    const pending = host.classify(chest(2), 320, 256, 1, 'MONOCHROME2');
     await expect(pending).rejects.toMatchObject({ code: 'INFERENCE_WORKER_DIED' });
     // The next request waits for the restarted worker and succeeds.
     const out = await host.classify(chest(3), 320, 256, 1, 'MONOCHROME2');
