@@ -13,7 +13,7 @@ import { TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
 import { writePng } from '../../../fixtures/pngWriter';
 import { makeChestImage, makeRgbImage, rgbToYbrFull } from '../../../fixtures/syntheticImages';
 import { makeTempDir } from '../../../fixtures/tools';
-import { buildCli } from '../services/decoding/globalSetup';
+import { buildCli } from '../../globalSetup';
 
 const tmp = makeTempDir('cxr-cli-');
 afterAll(() => tmp.cleanup());

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { main } from '../../../../app/main/cli/cxr';
 import { makeTempDir, requireTools } from '../../../fixtures/tools';
-import { buildCli } from '../services/decoding/globalSetup';
+import { buildCli } from '../../globalSetup';
 import { writeChestDicom, writeChestPng, writeCorruptDicom } from '../services/ingest/ingestFixtures';
 
 const exec = promisify(execFile);

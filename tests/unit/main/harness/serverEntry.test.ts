@@ -3,13 +3,12 @@
  * on a free port, it prints its banner, answers the API, and exits 0 on SIGINT/SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../../../../app/shared/ipc/binaryEnvelope';
 import { makeTempDir } from '../../../fixtures/tools';
-import { buildDecodeWorker } from '../services/decoding/globalSetup';
+import { buildDecodeWorker, buildHarness } from '../../globalSetup';
 
 const root = resolve(__dirname, '../../../..');
 const bundle = join(root, 'dist', 'harness', 'server.js');
@@ -17,21 +16,7 @@ const tmp = makeTempDir('cxr-harness-entry-');
 
 beforeAll(async () => {
   await buildDecodeWorker();
-  const result = await build({
-    entryPoints: [join(root, 'app/main/harness/server.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-  });
-  mkdirSync(join(root, 'dist', 'harness'), { recursive: true });
-  // Another test run or `npm run build` may write the same file: write privately, then rename.
-  const temp = `${bundle}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, result.outputFiles[0].contents);
-  renameSync(temp, bundle);
+  await buildHarness();
   mkdirSync(join(tmp.dir, 'renderer'), { recursive: true });
   writeFileSync(join(tmp.dir, 'renderer', 'index.html'), '<!doctype html><title>x</title>');
 }, 60_000);

@@ -15,7 +15,7 @@ import { channels, contract, type Channel, type ImportProgress, type PatientSumm
 import type { Result } from '../../../../app/shared/result';
 import { BASIC_TEXT_SR, el, TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
 import { makeTempDir, requireTools, runTool } from '../../../fixtures/tools';
-import { buildDecodeWorker } from '../services/decoding/globalSetup';
+import { buildDecodeWorker } from '../../globalSetup';
 
 const tmp = makeTempDir('cxr-contract-');
 const ctx = { shell: 'harness' as const };

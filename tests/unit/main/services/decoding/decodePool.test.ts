@@ -10,7 +10,7 @@ import { workerScript } from '../../../../../app/main/services/workerScript';
 import { el, TransferSyntax, writeDicom } from '../../../../fixtures/dicomWriter';
 import { makeChestImage } from '../../../../fixtures/syntheticImages';
 import { makeTempDir } from '../../../../fixtures/tools';
-import { buildDecodeWorker } from './globalSetup';
+import { buildDecodeWorker } from '../../../globalSetup';
 
 const tmp = makeTempDir('cxr-pool-');
 let pool: DecodePool;
