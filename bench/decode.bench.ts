@@ -247,7 +247,15 @@ async function main(): Promise<void> {
   }
   for (const r of rows) {
     if (r.ratio === null) continue;
-    const verdict = r.ratio <= TARGET_RATIO ? 'meets' : r.cpuRatio !== null && r.cpuRatio <= TARGET_RATIO ? 'meets in CPU time only (wall time disturbed by load?)' : 'MISSES';
+    // A tool whose CPU time exceeds its wall time decoded on several threads (GDCM's OpenJPEG
+    // does); our WASM codecs run on one. Say which, instead of blaming the machine's load.
+    const toolThreaded = r.toolCpuMs !== null && r.toolMs !== null && r.toolCpuMs > r.toolMs * 1.2;
+    const verdict =
+      r.ratio <= TARGET_RATIO
+        ? 'meets'
+        : r.cpuRatio !== null && r.cpuRatio <= TARGET_RATIO
+          ? `MISSES in wall time, meets in CPU time (${toolThreaded ? 'the tool decodes on several threads, ours on one' : 'wall time disturbed by load?'})`
+          : 'MISSES';
     console.log(`[bench] ${r.syntax} ${r.bitsStored}-bit: ours/tool ${r.ratio.toFixed(2)} wall, ${r.cpuRatio?.toFixed(2) ?? '—'} CPU: ${verdict} the ${TARGET_RATIO}× target`);
   }
   for (const r of rows.filter((row) => !row.exact)) console.log(`[bench] ${r.syntax} ${r.bitsStored}-bit: decoded values differ from the source image`);
