@@ -82,16 +82,27 @@ const isIntegerArray = (v: GrayValues): boolean => !(v instanceof Float32Array |
  * for 16-bit DICOM); floats are sorted. Both give the same values as numpy.partition.
  */
 export function percentileBounds(values: GrayValues, lowPermille: number, highPermille: number): { low: number; high: number } {
-  const n = values.length;
-  const loIdx = Math.floor(((n - 1) * lowPermille) / 1000);
-  const hiIdx = Math.floor(((n - 1) * highPermille) / 1000);
+  const { min, max } = valueRange(values);
+  return percentileBoundsIn(values, min, max, lowPermille, highPermille);
+}
+
+/** Smallest and largest value. */
+function valueRange(values: GrayValues): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  return { min, max };
+}
+
+/** {@link percentileBounds} when the value range is already known (one pass fewer). */
+function percentileBoundsIn(values: GrayValues, min: number, max: number, lowPermille: number, highPermille: number): { low: number; high: number } {
+  const n = values.length;
+  const loIdx = Math.floor(((n - 1) * lowPermille) / 1000);
+  const hiIdx = Math.floor(((n - 1) * highPermille) / 1000);
   if (isIntegerArray(values) && max - min <= 1 << 24) {
     const counts = new Uint32Array(max - min + 1);
     for (let i = 0; i < n; i++) counts[values[i] - min]++;
@@ -215,7 +226,8 @@ export function preprocess(
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || values.length !== rows * cols) {
     throw new Error(`preprocess: expected ${rows}x${cols} values, got ${values.length}`);
   }
-  const { low, high } = percentileBounds(values, spec.intensity.lowPermille, spec.intensity.highPermille);
+  const { min, max } = valueRange(values);
+  const { low, high } = percentileBoundsIn(values, min, max, spec.intensity.lowPermille, spec.intensity.highPermille);
   const invert = photometric === 'MONOCHROME1';
   /** Normalised value of one stored value, with the reference's operations in its order. */
   const normalise = (v: number): number => {
@@ -229,13 +241,6 @@ export function preprocess(
   // same float64 value as in the reference, so the tensor stays bit-identical.
   let small: Float64Array | undefined;
   if (isIntegerArray(values)) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
     if (max - min <= 1 << 20) {
       const table = new Float64Array(max - min + 1);
       for (let v = min; v <= max; v++) table[v - min] = normalise(v);
