@@ -149,12 +149,15 @@ function areaTaps(nIn: number, nOut: number): { k: Int32Array; w: Float64Array }
 export function areaResizeIndexed(values: GrayValues, table: Float64Array, offset: number, rows: number, cols: number, outRows: number, outCols: number): Float64Array {
   const tmp = new Float64Array(rows * outCols);
   const colTaps = areaTaps(cols, outCols);
+  // The taps of one output are consecutive input indices: address them from the first.
+  const firstTap = Int32Array.from(colTaps, (tap) => tap.k[0]);
   for (let r = 0; r < rows; r++) {
     const rowOffset = r * cols;
     for (let j = 0; j < outCols; j++) {
-      const { k, w } = colTaps[j];
+      const w = colTaps[j].w;
+      const base = rowOffset + firstTap[j];
       let acc = 0;
-      for (let t = 0; t < k.length; t++) acc = acc + w[t] * table[values[rowOffset + k[t]] - offset];
+      for (let t = 0; t < w.length; t++) acc = acc + w[t] * table[values[base + t] - offset];
       tmp[r * outCols + j] = acc / cols;
     }
   }
