@@ -145,7 +145,9 @@ export class AiService {
           await host.close();
           throw err;
         }
-        const triage = new TriageService({ decode: this.options.decode, host, model, onProgress: () => this.emit() });
+        // One image in flight: decoding and inference then never hold both cores at once, so the
+        // UI keeps one for window/level while a batch is triaged (issue #4); ~20 images/s remain.
+        const triage = new TriageService({ decode: this.options.decode, host, model, concurrency: 1, onProgress: () => this.emit() });
         this.loaded = { model, host, triage, fallbackReasons };
         this.state = 'ready';
         this.reason = undefined;
