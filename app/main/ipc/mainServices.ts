@@ -15,6 +15,7 @@ import type { Logger } from './log';
 import { registerStudiesHandlers } from './studies.handlers';
 import { registerAiHandlers } from './ai.handlers';
 import { AiService } from '../services/inference/aiService';
+import type { AiStatus } from '../../shared/ipc/contract';
 import { IngestQueue } from '../services/ingest/ingestQueue';
 import { watchFolder } from '../services/ingest/watchedFolder';
 import { startStoreScp, type StoreScp } from '../services/dimse/storeScp';
@@ -97,13 +98,21 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   registerAppHandlers(router, { version: options.version, platform: options.platform, shell: options.shell, openDialog: options.openDialog });
   registerStudiesHandlers(router, { catalog, importer });
   registerImagesHandlers(router, { catalog, decode: options.decode });
+  const aiStatusEvent = throttle((status: AiStatus) => events.emit('ai:status', status), 250);
+  let lastAiState: AiStatus['state'] | undefined;
+  let onAiReady = (): void => undefined;
   const ai = new AiService({
     decode: options.decode,
     defaultModelPath: options.ai?.defaultModelPath,
     settingsPath: options.ai?.settingsPath,
     workerPath: options.ai?.workerPath,
     // Queue counts change per image during background triage: at most 4 status events a second.
-    onStatus: throttle((status) => events.emit('ai:status', status), 250),
+    onStatus: (status) => {
+      aiStatusEvent(status);
+      // Images that arrived while no model was usable wait as pending: triage them now.
+      if (status.state === 'ready' && lastAiState !== 'ready') onAiReady();
+      lastAiState = status.state;
+    },
     log: (level, message) => options.logger[level](message),
   });
   registerAiHandlers(router, { catalog, ai });
@@ -126,6 +135,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   registerWorklistHandlers(router, { store, imports, catalog, decode: options.decode, ai, emit: events.emit });
   // Work left pending by a crash or a shutdown mid-batch resumes by itself (issue #5 crash safety).
   void queue.resumePending();
+  onAiReady = () => void queue.resumePending();
   const listener: Promise<StoreScp | undefined> = options.listener
     ? startStoreScp({
         ...options.listener,

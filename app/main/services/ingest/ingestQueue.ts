@@ -196,6 +196,9 @@ export class IngestQueue {
         const error = toAppError(err, 'TRIAGE_FAILED');
         // A job cancelled because we are shutting down is not a bad file: leave it pending.
         if (this.closing && /cancel/i.test(`${error.code} ${error.message}`)) return { status: 'pending', instanceId };
+        // No model loaded (missing, refused, still failing): not the file's fault either. It stays
+        // pending and is triaged when a model becomes ready (resumePending) or at the next start.
+        if (error.code === 'AI_UNAVAILABLE') return { status: 'pending', instanceId };
         if (!error.message.includes(name)) error.message = `${name}: ${error.message}`;
         this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
         this.log('warn', `triage failed for ${logName(path)}: ${error.code}`);

@@ -6,6 +6,7 @@ import { importFolder, type ImportProgress } from '../../../../../app/main/servi
 import { IngestQueue, type IngestEvent } from '../../../../../app/main/services/ingest/ingestQueue';
 import { openWorklistDb } from '../../../../../app/main/services/worklist/worklistDb';
 import { WorklistStore } from '../../../../../app/main/services/worklist/worklistStore';
+import { CodedError } from '../../../../../app/shared/result';
 import { makeTempDir } from '../../../../fixtures/tools';
 import { dirOf, fakeTriage, writeChestDicom, writeChestPng, writeCorruptDicom, writeNonImageDicom } from './ingestFixtures';
 
@@ -146,6 +147,27 @@ describe('resume', () => {
     store.addInstance({ kind: 'dicom', filePath: path, contentSha256: '0'.repeat(64), source: 'import', studyInstanceUid: '1.2', seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' });
     const outcomes = await new IngestQueue({ store, headers: decode, triage: fakeTriage() }).resumePending();
     expect(outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'FILE_MISSING', message: 'missing.dcm is no longer on disk' } });
+  });
+
+  it('keeps images pending while no model is usable and triages them once one is', async () => {
+    const dir = dirOf(tmp.dir, 'no-model');
+    writeChestDicom(join(dir, 'a40.dcm'), 41);
+    let modelReady = false;
+    const working = fakeTriage();
+    const triage: typeof working = {
+      calls: working.calls,
+      classifyFile: async (path, opts) => {
+        if (!modelReady) throw new CodedError('AI_UNAVAILABLE', 'AI is unavailable: no model is installed');
+        return working.classifyFile(path, opts);
+      },
+    };
+    const queue = new IngestQueue({ store, headers: decode, triage });
+    const summary = await importFolder(queue, dir);
+    expect(summary).toMatchObject({ added: 1, failed: 0 });
+    expect(store.counts()).toMatchObject({ pending: 1, triaged: 0 });
+    modelReady = true;
+    await queue.resumePending();
+    expect(store.counts()).toMatchObject({ pending: 0, triaged: 1 });
   });
 });
 
