@@ -61,6 +61,8 @@ export interface MainServicesOptions {
   listener?: { port: number; aeTitle: string; storageDir: string };
   /** A folder whose new, complete files are imported and triaged (issue #5); off unless given. */
   watchDir?: string;
+  /** How often to look for rows committed by another process (default 1000 ms). */
+  externalChangePollMs?: number;
   /** Check every response against the contract (tests, development). */
   validateResponses?: boolean;
   importConcurrency?: number;
@@ -146,6 +148,18 @@ export function createMainServices(options: MainServicesOptions): MainServices {
         return undefined;
       })
     : Promise.resolve(undefined);
+  // Another process on the same database (`cxr listen`, `cxr import`) commits rows this one's
+  // events never see. SQLite's data_version changes when another connection commits (it is per
+  // connection and ignores this connection's own writes), so a cheap poll turns those into live updates.
+  let dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const externalWrites = setInterval(() => {
+    const now = db.pragma('data_version', { simple: true }) as number;
+    if (now !== dataVersion) {
+      dataVersion = now;
+      worklistChanged(undefined);
+    }
+  }, options.externalChangePollMs ?? 1000);
+  externalWrites.unref();
   const watcher = options.watchDir
     ? watchFolder({
         folder: options.watchDir,
@@ -164,6 +178,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     databasePath: options.databasePath,
     worklist: { store, queue, imports, listener },
     async close() {
+      clearInterval(externalWrites);
       await watcher?.close();
       await (await listener)?.close();
       await imports.close();
