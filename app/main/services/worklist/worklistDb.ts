@@ -69,12 +69,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE series (
     id INTEGER PRIMARY KEY,
     study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE RESTRICT,
-    series_instance_uid TEXT NOT NULL UNIQUE,
+    series_instance_uid TEXT NOT NULL,
     modality TEXT,
     series_number INTEGER,
     series_description TEXT,
     body_part_examined TEXT,
-    view_position TEXT
+    view_position TEXT,
+    -- Per study, not globally: a Series Instance UID reused by another study (a broken
+    -- modality or anonymiser) must never file one patient's image under another's study.
+    UNIQUE (study_id, series_instance_uid)
   );
   CREATE INDEX series_study ON series (study_id);
 

@@ -152,7 +152,7 @@ export class WorklistStore {
          VALUES (@studyInstanceUid, @patientName, @patientId, @patientBirthDate, @patientSex, @studyDate, @studyTime,
            @studyDescription, @accessionNumber, @modality, @arrivalMs)`,
       ),
-      seriesByUid: db.prepare('SELECT id, study_id FROM series WHERE series_instance_uid = ?'),
+      seriesByUid: db.prepare('SELECT id, study_id FROM series WHERE study_id = ? AND series_instance_uid = ?'),
       insertSeries: db.prepare(
         `INSERT INTO series (study_id, series_instance_uid, modality, series_number, series_description, body_part_examined, view_position)
          VALUES (@studyId, @seriesInstanceUid, @modality, @seriesNumber, @seriesDescription, @bodyPartExamined, @viewPosition)`,
@@ -236,7 +236,7 @@ export class WorklistStore {
         const info = this.stmt.insertStudy.run({ ...nulls(instance), arrivalMs });
         study = { id: Number(info.lastInsertRowid) };
       }
-      let series = this.stmt.seriesByUid.get(instance.seriesInstanceUid) as { id: number; study_id: number } | undefined;
+      let series = this.stmt.seriesByUid.get(study.id, instance.seriesInstanceUid) as { id: number; study_id: number } | undefined;
       if (!series) {
         const info = this.stmt.insertSeries.run({ ...nulls(instance), studyId: study.id });
         series = { id: Number(info.lastInsertRowid), study_id: study.id };

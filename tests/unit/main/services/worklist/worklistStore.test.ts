@@ -38,6 +38,16 @@ describe('WorklistStore de-duplication', () => {
     expect(store.counts().instances).toBe(1);
   });
 
+  it('never files an image under another study when a Series Instance UID is reused across studies', () => {
+    triaged(4, 0.2, {}, { seriesInstanceUid: '9.9.9.1' });
+    triaged(5, 0.7, {}, { seriesInstanceUid: '9.9.9.1' });
+    const entries = store.worklist();
+    expect(entries.map((e) => [e.patientId, e.status, e.covid])).toEqual([
+      ['ID5', 'triaged', 0.7],
+      ['ID4', 'triaged', 0.2],
+    ]);
+  });
+
   it('records new instances as pending until their AI result is stored', () => {
     const added = store.addInstance(sampleInstance(3));
     expect(store.pendingInstances()).toEqual([{ instanceId: (added as { instanceId: number }).instanceId, filePath: '/data/in/img3.dcm' }]);
