@@ -57,7 +57,12 @@ function generate(dir: string, n: number, seedBase: number): void {
         sopInstanceUid: makeUid(seedBase * 1_000_000 + i),
         pixel: { rows: SIZE, columns: SIZE, bitsStored: 12 },
         pixelData: { native: values },
-        elements: [el('StudyInstanceUID', 'UI', makeUid(seedBase * 1_000_000 + 500_000 + i)), el('PatientName', 'PN', `BENCH^${i}`)],
+        // One study and one series per file, as a modality sends them.
+        elements: [
+          el('StudyInstanceUID', 'UI', makeUid(seedBase * 1_000_000 + 500_000 + i)),
+          el('SeriesInstanceUID', 'UI', makeUid(seedBase * 1_000_000 + 750_000 + i)),
+          el('PatientName', 'PN', `BENCH^${i}`),
+        ],
       }),
     );
   }
