@@ -2,30 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { autoWindow, chestPresets, storedPercentiles } from '../../../../app/shared/imaging/autoWindow';
 import type { ImageDisplayInfo } from '../../../../app/shared/imaging/types';
+import { makeDisplayInfo } from '../../../fixtures/displayInfo';
 
-function info(over: Partial<ImageDisplayInfo> = {}): ImageDisplayInfo {
-  return {
-    rows: 1,
-    columns: 1000,
-    samplesPerPixel: 1,
-    photometricInterpretation: 'MONOCHROME2',
-    bitsAllocated: 16,
-    bitsStored: 16,
-    highBit: 15,
-    pixelRepresentation: 0,
-    numberOfFrames: 1,
-    transferSyntaxUid: '',
-    minStored: 0,
-    maxStored: 999,
-    rescaleSlope: 1,
-    rescaleIntercept: 0,
-    windowPresets: [],
-    voiLuts: [],
-    voiLutFunction: 'LINEAR',
-    invertAfterVoi: false,
-    ...over,
-  };
-}
+const info = (over: Partial<ImageDisplayInfo> = {}): ImageDisplayInfo =>
+  makeDisplayInfo({ rows: 1, columns: 1000, bitsStored: 16, highBit: 15, transferSyntaxUid: '', maxStored: 999, ...over });
 
 const ramp = Uint16Array.from({ length: 1000 }, (_, i) => i);
 

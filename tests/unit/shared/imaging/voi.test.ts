@@ -1,31 +1,10 @@
 /** The display pipeline of PS3.3 C.11: VOI functions, LUTs, inversion after VOI, padding. */
 import { describe, expect, it } from 'vitest';
 import type { ImageDisplayInfo } from '../../../../app/shared/imaging/types';
+import { makeDisplayInfo } from '../../../fixtures/displayInfo';
 import { applyVoiFunction, buildDisplayLut, defaultVoi, displayValue, isDisplayInverted, isPadding, lookup, modalityValue } from '../../../../app/shared/imaging/voi';
 
-function info(over: Partial<ImageDisplayInfo> = {}): ImageDisplayInfo {
-  return {
-    rows: 1,
-    columns: 1,
-    samplesPerPixel: 1,
-    photometricInterpretation: 'MONOCHROME2',
-    bitsAllocated: 16,
-    bitsStored: 12,
-    highBit: 11,
-    pixelRepresentation: 0,
-    numberOfFrames: 1,
-    transferSyntaxUid: '1.2.840.10008.1.2.1',
-    minStored: 0,
-    maxStored: 4095,
-    rescaleSlope: 1,
-    rescaleIntercept: 0,
-    windowPresets: [],
-    voiLuts: [],
-    voiLutFunction: 'LINEAR',
-    invertAfterVoi: false,
-    ...over,
-  };
-}
+const info = (over: Partial<ImageDisplayInfo> = {}): ImageDisplayInfo => makeDisplayInfo({ rows: 1, columns: 1, ...over });
 
 describe('VOI functions', () => {
   it('LINEAR follows PS3.3 C.11.2.1.2.1 (c − 0.5, w − 1) at the edges and centre', () => {
