@@ -43,8 +43,9 @@ export interface IngestQueueOptions {
   /** Content hash; default streams the file through sha256. */
   hashFile?: (path: string) => Promise<string>;
   /**
-   * Files in flight at once. Default 4: enough that header reading and hashing of the next
-   * files overlap the inference of the current ones (the triage service runs 2 at a time).
+   * Files in flight at once. Default 8: header reading, hashing and the database writes of the
+   * next files overlap the triage of the current ones (measured: import + triage throughput
+   * went from 0.79 to 0.80–0.83 of bare `cxr triage` going from 4 to 8; issue #5).
    */
   concurrency?: number;
   onEvent?: (event: IngestEvent) => void;
@@ -121,7 +122,7 @@ export class IngestQueue {
   }
 
   private pump(): void {
-    const limit = Math.max(1, this.options.concurrency ?? 4);
+    const limit = Math.max(1, this.options.concurrency ?? 8);
     while (this.running < limit && this.waiting.length > 0) {
       const task = this.waiting.shift()!;
       this.running++;
