@@ -166,7 +166,13 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
   function request<T>(req: DistributiveOmit<DecodeRequest, 'seq'>, label = ''): Promise<T> {
     if (closed) return Promise.reject(new CodedError(DecodeErrorCode.DECODER_CLOSED, 'the decoder is closed'));
     return new Promise<T>((resolve, reject) => {
-      queue.push({ req: { ...req, seq: ++seq } as DecodeRequest, label, resolve: resolve as (v: unknown) => void, reject });
+      const task: Task = { req: { ...req, seq: ++seq } as DecodeRequest, label, resolve: resolve as (v: unknown) => void, reject };
+      // Header reads are bulk import work; pixels, thumbnails and tags are for what the user is
+      // looking at. Those overtake every waiting header read (first come, first served among
+      // themselves), so opening an image never waits behind a thousand-file import (issue #2).
+      const firstHeader = req.op === 'readHeader' ? -1 : queue.findIndex((t) => t.req.op === 'readHeader');
+      if (firstHeader === -1) queue.push(task);
+      else queue.splice(firstHeader, 0, task);
       pump();
     });
   }

@@ -74,6 +74,16 @@ describe('decodePool', () => {
     expect(t.rgba[3]).toBe(255);
   });
 
+  it('lets a frame decode overtake waiting header reads (the image on screen before a bulk import)', async () => {
+    const order: string[] = [];
+    const track = <T>(name: string, p: Promise<T>) => p.then(() => void order.push(name));
+    const jobs = [1, 2, 3, 4].map((n) => track(`header${n}`, pool.readHeader(file)));
+    jobs.push(track('decode', pool.decodeFrame(file, 0)));
+    await Promise.all(jobs);
+    // header1 was already running on the single worker; the decode goes next.
+    expect(order).toEqual(['header1', 'decode', 'header2', 'header3', 'header4']);
+  });
+
   it('returns coded errors from the worker', async () => {
     await expect(pool.decodeFrame(join(tmp.dir, 'missing.dcm'), 0)).rejects.toMatchObject({ code: 'FILE_READ_FAILED' });
     await expect(pool.decodeFrame(file, 7)).rejects.toMatchObject({ code: 'BAD_FRAME_INDEX' });
