@@ -4,31 +4,11 @@
  * once per (result, class); every render then draws it with the viewport's own image→canvas
  * transform, so it stays aligned under zoom, pan, rotation and flip.
  */
+import { CAM_COLOUR_STOPS, camColour } from '../../shared/ai/camColours';
 import { camToImage } from '../../shared/ai/postprocess';
 import type { AiResult } from '../../shared/ipc/contract';
 
-/** Colour stops of the heatmap (blue → cyan → green → yellow → red), as in the legend. */
-export const CAM_COLOUR_STOPS: ReadonlyArray<readonly [number, number, number, number]> = [
-  [0, 0, 0, 255],
-  [0.25, 0, 255, 255],
-  [0.5, 0, 255, 0],
-  [0.75, 255, 255, 0],
-  [1, 255, 0, 0],
-];
-
-/** RGB of value v in [0,1]. */
-export function camColour(v: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, v));
-  for (let i = 1; i < CAM_COLOUR_STOPS.length; i++) {
-    const [x1, r1, g1, b1] = CAM_COLOUR_STOPS[i];
-    if (x <= x1) {
-      const [x0, r0, g0, b0] = CAM_COLOUR_STOPS[i - 1];
-      const t = (x - x0) / (x1 - x0);
-      return [Math.round(r0 + (r1 - r0) * t), Math.round(g0 + (g1 - g0) * t), Math.round(b0 + (b1 - b0) * t)];
-    }
-  }
-  return [255, 0, 0];
-}
+export { CAM_COLOUR_STOPS, camColour };
 
 /** Longest side of the coloured map: the CAM has ~14×14 cells, 256 px is smooth enough. */
 const OVERLAY_LONG_SIDE = 256;

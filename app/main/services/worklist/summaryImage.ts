@@ -11,6 +11,7 @@
  */
 import { PNG } from 'pngjs';
 
+import { camColour } from '../../../shared/ai/camColours';
 import { camToImage } from '../../../shared/ai/postprocess';
 import type { Letterbox } from '../../../shared/ai/preprocess';
 import type { DecodedFrame } from '../../../shared/imaging/types';
@@ -197,26 +198,8 @@ export interface SummaryLayout {
   background: readonly [number, number, number];
 }
 
-/** Colour of a normalised heatmap value (blue → cyan → green → yellow → red, as the viewer's legend). */
-export function heatmapColour(v: number): [number, number, number] {
-  const stops: ReadonlyArray<readonly [number, number, number, number]> = [
-    [0, 0, 0, 255],
-    [0.25, 0, 255, 255],
-    [0.5, 0, 255, 0],
-    [0.75, 255, 255, 0],
-    [1, 255, 0, 0],
-  ];
-  const x = Math.min(1, Math.max(0, v));
-  for (let i = 1; i < stops.length; i++) {
-    const [x1, r1, g1, b1] = stops[i];
-    if (x <= x1) {
-      const [x0, r0, g0, b0] = stops[i - 1];
-      const t = (x - x0) / (x1 - x0);
-      return [Math.round(r0 + (r1 - r0) * t), Math.round(g0 + (g1 - g0) * t), Math.round(b0 + (b1 - b0) * t)];
-    }
-  }
-  return [255, 0, 0];
-}
+/** Colour of a normalised heatmap value: the viewer's colour map and legend. */
+export const heatmapColour = camColour;
 
 /**
  * The frame as 8-bit RGB, `width` × `height`, through the default window (first Window
