@@ -128,7 +128,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   const worklistChanged = throttle(() => events.emit('worklist:changed', {}), 250);
   const queue = new IngestQueue({
     store,
-    headers: options.decode,
+    files: options.decode,
     triage: aiIngestTriage(ai, aiStarted),
     onEvent: () => worklistChanged(undefined),
     log: (level, message) => options.logger[level](message),

@@ -75,7 +75,7 @@ export async function openIngestRuntime(opts: {
     db.close();
     throw err;
   }
-  const queue = new IngestQueue({ store, headers: triage.decode, triage: triage.service, onEvent: opts.onEvent, log: opts.log });
+  const queue = new IngestQueue({ store, files: triage.decode, triage: triage.service, onEvent: opts.onEvent, log: opts.log });
   const resumed = queue.resumePending();
   return {
     store,

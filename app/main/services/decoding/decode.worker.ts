@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAppError } from '../../../shared/result';
 import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decodeProtocol';
-import { decodeFrameTask, ownedArray, readHeaderTask, tagsTask, thumbnailTask } from './decodeTasks';
+import { decodeFrameTask, identifyTask, ownedArray, readHeaderTask, tagsTask, thumbnailTask } from './decodeTasks';
 
 const port = parentPort;
 const data = (workerData ?? {}) as DecodeWorkerData;
@@ -15,6 +15,8 @@ async function handle(req: DecodeRequest): Promise<{ value: unknown; transfer: A
   switch (req.op) {
     case 'readHeader':
       return { value: await readHeaderTask(req.path), transfer: [] };
+    case 'identify':
+      return { value: await identifyTask(req.path), transfer: [] };
     case 'decodeFrame': {
       const frame = await decodeFrameTask(req.path, req.frame);
       const pixels = ownedArray(frame.pixels);

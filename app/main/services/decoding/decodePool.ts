@@ -13,7 +13,7 @@ import type { TagNode } from '../../../shared/ipc/contract';
 import { CodedError } from '../../../shared/result';
 import { workerScript } from '../workerScript';
 import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decodeProtocol';
-import type { DecodeService, InstanceHeader, Thumbnail } from './decodeService';
+import type { DecodeService, FileIdentity, InstanceHeader, Thumbnail } from './decodeService';
 import { baseName, DecodeErrorCode } from './decodeErrors';
 
 /** Per-task time limit unless configured (issue #2 "nothing hangs"). */
@@ -60,6 +60,11 @@ interface Slot {
 /** A short hash naming a file in logs (never the path, which may contain patient names). */
 export function fileHash(path: string): string {
   return createHash('sha256').update(path).digest('hex').slice(0, 12);
+}
+
+/** Import work, which the user's own requests overtake. */
+function isBulk(op: DecodeRequest['op']): boolean {
+  return op === 'readHeader' || op === 'identify';
 }
 
 /** Creates the pool. Workers start lazily, on the first requests. */
@@ -167,12 +172,13 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
     if (closed) return Promise.reject(new CodedError(DecodeErrorCode.DECODER_CLOSED, 'the decoder is closed'));
     return new Promise<T>((resolve, reject) => {
       const task: Task = { req: { ...req, seq: ++seq } as DecodeRequest, label, resolve: resolve as (v: unknown) => void, reject };
-      // Header reads are bulk import work; pixels, thumbnails and tags are for what the user is
-      // looking at. Those overtake every waiting header read (first come, first served among
-      // themselves), so opening an image never waits behind a thousand-file import (issue #2).
-      const firstHeader = req.op === 'readHeader' ? -1 : queue.findIndex((t) => t.req.op === 'readHeader');
-      if (firstHeader === -1) queue.push(task);
-      else queue.splice(firstHeader, 0, task);
+      // Header reads and identifications are bulk import work; pixels, thumbnails and tags are
+      // for what the user is looking at. Those overtake every waiting bulk task (first come,
+      // first served among themselves), so opening an image never waits behind a thousand-file
+      // import (issue #2).
+      const firstBulk = isBulk(req.op) ? -1 : queue.findIndex((t) => isBulk(t.req.op));
+      if (firstBulk === -1) queue.push(task);
+      else queue.splice(firstBulk, 0, task);
       pump();
     });
   }
@@ -187,6 +193,7 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
     },
     request,
     readHeader: (path) => request<InstanceHeader>({ op: 'readHeader', path }, fileHash(path)),
+    identify: (path) => request<FileIdentity>({ op: 'identify', path }, fileHash(path)),
     decodeFrame: (path, frame) => request<DecodedFrame>({ op: 'decodeFrame', path, frame }, fileHash(path)),
     thumbnail: (path, size) => request<Thumbnail>({ op: 'thumbnail', path, size }, fileHash(path)),
     tags: (path) => request<TagNode[]>({ op: 'tags', path }, fileHash(path)),

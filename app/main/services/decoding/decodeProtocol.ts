@@ -7,6 +7,7 @@ import type { AppError } from '../../../shared/result';
 
 export type DecodeRequest =
   | { seq: number; op: 'readHeader'; path: string }
+  | { seq: number; op: 'identify'; path: string }
   | { seq: number; op: 'decodeFrame'; path: string; frame: number }
   | { seq: number; op: 'thumbnail'; path: string; size: number }
   | { seq: number; op: 'tags'; path: string }

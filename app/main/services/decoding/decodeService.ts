@@ -5,6 +5,7 @@
  */
 import type { DecodedFrame } from '../../../shared/imaging/types';
 import type { TagNode } from '../../../shared/ipc/contract';
+import type { AppError } from '../../../shared/result';
 
 /** What the study catalog needs to know about one file, read from its header only. */
 export interface InstanceHeader {
@@ -38,6 +39,14 @@ export interface InstanceHeader {
   referencedFiles?: string[];
 }
 
+/**
+ * What an import needs to know about a file before recording it (issue #5): the sha256 of its
+ * bytes, which de-duplicates PNG/JPEG (no UIDs) and names the content, and its header, or, when
+ * the bytes could be read but not understood, why (as data, so the hash still reaches the
+ * failure record).
+ */
+export type FileIdentity = { contentSha256: string; header: InstanceHeader } | { contentSha256: string; error: AppError };
+
 export interface Thumbnail {
   width: number;
   height: number;
@@ -47,6 +56,12 @@ export interface Thumbnail {
 
 export interface DecodeService {
   readHeader(path: string): Promise<InstanceHeader>;
+  /**
+   * Content hash and header from one read of the file, in one worker task: an import used to
+   * read each file three times (hash, header, pixels) and hash it on the main thread. Rejects
+   * only when the file cannot be read at all.
+   */
+  identify(path: string): Promise<FileIdentity>;
   decodeFrame(path: string, frame: number): Promise<DecodedFrame>;
   thumbnail(path: string, size: number): Promise<Thumbnail>;
   tags(path: string): Promise<TagNode[]>;

@@ -3,12 +3,14 @@
  * test can run in-process). File reading, PNG/JPEG sidecars and DICOMDIR path resolution
  * live here; everything else is in decodeFile.ts.
  */
+import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { DecodedFrame } from '../../../shared/imaging/types';
 import type { TagNode } from '../../../shared/ipc/contract';
-import { CodedError } from '../../../shared/result';
+import { CodedError, toAppError } from '../../../shared/result';
 import { decodeFile, readHeaderFromBytes, readTagsFromBytes } from './decodeFile';
-import type { InstanceHeader, Thumbnail } from './decodeService';
+import { sha256File, WHOLE_FILE_HASH_LIMIT } from '../ingest/fileIdentity';
+import type { FileIdentity, InstanceHeader, Thumbnail } from './decodeService';
 import { baseName, decodeError, DecodeErrorCode } from './decodeErrors';
 import { resolveReferencedFiles } from './dicomdir';
 import { dicomdirReferencedFileIds, parseDicomBytes } from './parseDicom';
@@ -70,6 +72,43 @@ export async function readHeaderTask(path: string): Promise<InstanceHeader> {
     bytes = await readFileBytes(path);
     header = readHeaderFromBytes(bytes, name);
   }
+  return completeHeader(path, header, bytes);
+}
+
+/**
+ * Header and sha256 of a file from one read (issue #5: an import read each file three times).
+ * Files over the whole-file hash limit are hashed as a stream and their header probed, so
+ * memory stays bounded.
+ */
+export async function identifyTask(path: string): Promise<FileIdentity> {
+  const name = baseName(path);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    throw decodeError(DecodeErrorCode.FILE_READ_FAILED, name, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let bytes: Uint8Array | undefined;
+  let contentSha256: string;
+  if (size > WHOLE_FILE_HASH_LIMIT) {
+    contentSha256 = await sha256File(path).catch((err: NodeJS.ErrnoException) => {
+      throw decodeError(DecodeErrorCode.FILE_READ_FAILED, name, `cannot read the file (${err.code ?? 'error'})`);
+    });
+  } else {
+    bytes = await readFileBytes(path);
+    contentSha256 = createHash('sha256').update(bytes).digest('hex');
+  }
+  try {
+    const header = bytes ? await completeHeader(path, readHeaderFromBytes(bytes, name), bytes) : await readHeaderTask(path);
+    return { contentSha256, header };
+  } catch (err) {
+    return { contentSha256, error: toAppError(err, 'UNREADABLE') };
+  }
+}
+
+/** DICOMDIRs get their referenced files resolved; PNG/JPEG get their sidecar (`<file>.json`). */
+async function completeHeader(path: string, header: InstanceHeader, bytes: Uint8Array | undefined): Promise<InstanceHeader> {
+  const name = baseName(path);
   if (header.kind === 'dicomdir') {
     const ids = dicomdirReferencedFileIds(parseDicomBytes(bytes ?? (await readFileBytes(path)), name).dataSet);
     return { ...header, hasPixelData: false, referencedFiles: await resolveReferencedFiles(path, ids) };

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 /** Files up to this size are hashed whole with WebCrypto; larger ones are streamed. */
-const WHOLE_FILE_HASH_LIMIT = 64 * 1024 * 1024;
+export const WHOLE_FILE_HASH_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Sha256 (hex) of a file's bytes. Up to 64 MB (every radiograph we expect): read and digested

@@ -11,9 +11,9 @@
 import { access } from 'node:fs/promises';
 
 import { toAppError, type AppError } from '../../../shared/result';
-import type { DecodeService, InstanceHeader } from '../decoding/decodeService';
+import type { DecodeService, FileIdentity, InstanceHeader } from '../decoding/decodeService';
 import type { AiPriority, AiResultInput, IngestSource, NewInstance, WorklistStore } from '../worklist/worklistStore';
-import { displayName, logName, sha256File, uidFromHash } from './fileIdentity';
+import { displayName, logName, uidFromHash } from './fileIdentity';
 
 /** What the queue needs from the triage service (TriageService satisfies it). */
 export interface IngestTriage {
@@ -38,10 +38,9 @@ export type IngestEvent =
 
 export interface IngestQueueOptions {
   store: WorklistStore;
-  headers: Pick<DecodeService, 'readHeader'>;
+  /** Header and content hash of a file, read once on a decode worker. */
+  files: Pick<DecodeService, 'identify'>;
   triage: IngestTriage;
-  /** Content hash; default streams the file through sha256. */
-  hashFile?: (path: string) => Promise<string>;
   /**
    * Files in flight at once. Default 8: header reading, hashing and the database writes of the
    * next files overlap the triage of the current ones (measured: import + triage throughput
@@ -65,11 +64,8 @@ export class IngestQueue {
   private closing = false;
   private readonly inFlightInstances = new Set<number>();
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly hashFile: (path: string) => Promise<string>;
 
-  constructor(private readonly options: IngestQueueOptions) {
-    this.hashFile = options.hashFile ?? sha256File;
-  }
+  constructor(private readonly options: IngestQueueOptions) {}
 
   /** Files queued or in flight. */
   get size(): number {
@@ -144,15 +140,15 @@ export class IngestQueue {
 
   private async ingest(path: string, source: IngestSource): Promise<IngestOutcome> {
     const name = displayName(path);
-    let contentSha256: string | undefined;
-    let header: InstanceHeader;
+    let identity: FileIdentity;
     try {
-      [contentSha256, header] = await Promise.all([this.hashFile(path), this.options.headers.readHeader(path)]);
+      identity = await this.options.files.identify(path);
     } catch (err) {
-      const error = toAppError(err, 'UNREADABLE');
-      if (!error.message.includes(name)) error.message = `${name}: ${error.message}`;
-      return this.fail(path, source, error, contentSha256);
+      return this.fail(path, source, named(toAppError(err, 'UNREADABLE'), name));
     }
+    const { contentSha256 } = identity;
+    if ('error' in identity) return this.fail(path, source, named(identity.error, name), contentSha256);
+    const { header } = identity;
     if (header.kind === 'dicomdir') return { status: 'skipped', reason: `${name} is a DICOMDIR (an index, not an image)` };
     if (!header.hasPixelData) {
       return this.fail(path, source, { code: 'NOT_AN_IMAGE', message: `${name} is not an image (SOP Class ${header.sopClassUid ?? 'unknown'}): nothing to triage` }, contentSha256);
@@ -232,6 +228,11 @@ export class IngestQueue {
   private log(level: 'info' | 'warn' | 'error', message: string): void {
     this.options.log?.(level, message);
   }
+}
+
+/** The error, its message prefixed with the file name unless it names it already. */
+function named(error: AppError, name: string): AppError {
+  return error.message.includes(name) ? error : { ...error, message: `${name}: ${error.message}` };
 }
 
 /**

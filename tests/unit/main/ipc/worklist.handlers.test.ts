@@ -61,7 +61,7 @@ function setUp(triage: IngestTriage): void {
   seen = [];
   events.subscribe((event) => seen.push(event));
   const decode = createFakeDecodeService();
-  queue = new IngestQueue({ store, headers: decode, triage, concurrency: 1 });
+  queue = new IngestQueue({ store, files: decode, triage, concurrency: 1 });
   imports = new WorklistImports({ queue, emit: events.emit, progressIntervalMs: 0 });
   catalog = new StudyCatalog(new InMemoryCatalogStore());
   router = new IpcRouter({ validateResponses: true });

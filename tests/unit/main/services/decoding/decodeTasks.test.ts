@@ -1,9 +1,10 @@
 /** File-level tasks: header probing of large files, PNG/JPEG sidecars, read failures. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readHeaderFromBytes } from '../../../../../app/main/services/decoding/decodeFile';
-import { HEADER_PROBE_BYTES, readHeaderTask, thumbnailTask } from '../../../../../app/main/services/decoding/decodeTasks';
+import { HEADER_PROBE_BYTES, identifyTask, readHeaderTask, thumbnailTask } from '../../../../../app/main/services/decoding/decodeTasks';
 import { writeDicom } from '../../../../fixtures/dicomWriter';
 import { writePng } from '../../../../fixtures/pngWriter';
 import { makeChestImage } from '../../../../fixtures/syntheticImages';
@@ -49,5 +50,21 @@ describe('decodeTasks', () => {
     expect([t.width, t.height]).toEqual([2, 1]);
     expect(Array.from(t.rgba)).toEqual([200, 10, 10, 255, 200, 10, 10, 255]);
     await expect(readHeaderTask(tmp.dir)).rejects.toMatchObject({ code: 'FILE_READ_FAILED' });
+  });
+
+  it('identifies a file from one read: the sha256 of its bytes and the same header as a header read', async () => {
+    const bytes = writeDicom({ pixel: { rows: 64, columns: 48 }, pixelData: { native: makeChestImage({ rows: 64, columns: 48, bitsStored: 12 }) } });
+    const file = join(tmp.dir, 'id.dcm');
+    writeFileSync(file, bytes);
+    expect(await identifyTask(file)).toEqual({ contentSha256: createHash('sha256').update(bytes).digest('hex'), header: await readHeaderTask(file) });
+  });
+
+  it('still hashes a file whose header cannot be understood, and rejects only unreadable paths', async () => {
+    const junk = Buffer.from('not a radiograph at all');
+    writeFileSync(join(tmp.dir, 'junk.dcm'), junk);
+    const identity = await identifyTask(join(tmp.dir, 'junk.dcm'));
+    expect(identity).toMatchObject({ contentSha256: createHash('sha256').update(junk).digest('hex'), error: { code: expect.any(String) } });
+    expect('error' in identity && identity.error.message).toContain('junk.dcm');
+    await expect(identifyTask(join(tmp.dir, 'missing.dcm'))).rejects.toMatchObject({ code: 'FILE_READ_FAILED' });
   });
 });

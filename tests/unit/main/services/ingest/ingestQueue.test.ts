@@ -31,7 +31,7 @@ describe('folder import', () => {
     writeChestPng(join(dir, 'nested', 'c50.png'), 3);
     writeCorruptDicom(join(dir, 'broken.dcm'));
     const triage = fakeTriage();
-    const queue = new IngestQueue({ store, headers: decode, triage });
+    const queue = new IngestQueue({ store, files: decode, triage });
     const summary = await importFolder(queue, dir);
     expect(summary).toMatchObject({ total: 4, added: 3, triaged: 3, failed: 1, duplicates: 0 });
     expect(summary.errors[0].message).toContain('broken.dcm');
@@ -44,7 +44,7 @@ describe('folder import', () => {
     writeChestDicom(join(dir, 'a.dcm'), 11);
     writeChestPng(join(dir, 'b.png'), 12);
     const triage = fakeTriage();
-    const queue = new IngestQueue({ store, headers: decode, triage });
+    const queue = new IngestQueue({ store, files: decode, triage });
     await importFolder(queue, dir);
     const again = await importFolder(queue, dir);
     expect(again).toMatchObject({ total: 2, added: 0, duplicates: 2 });
@@ -56,7 +56,7 @@ describe('folder import', () => {
     const dir = dirOf(tmp.dir, 'sr');
     writeNonImageDicom(join(dir, 'report.dcm'));
     const events: IngestEvent[] = [];
-    const queue = new IngestQueue({ store, headers: decode, triage: fakeTriage(), onEvent: (e) => events.push(e) });
+    const queue = new IngestQueue({ store, files: decode, triage: fakeTriage(), onEvent: (e) => events.push(e) });
     const summary = await importFolder(queue, dir);
     expect(summary.errors).toEqual([{ code: 'NOT_AN_IMAGE', message: expect.stringContaining('report.dcm is not an image') }]);
     expect(events).toEqual([{ type: 'failed', fileName: 'report.dcm', error: expect.objectContaining({ code: 'NOT_AN_IMAGE' }) }]);
@@ -66,7 +66,7 @@ describe('folder import', () => {
     const dir = dirOf(tmp.dir, 'triage-error');
     writeChestDicom(join(dir, 'will-fail.dcm'), 21);
     writeChestDicom(join(dir, 'ok30.dcm'), 22);
-    const queue = new IngestQueue({ store, headers: decode, triage: fakeTriage() });
+    const queue = new IngestQueue({ store, files: decode, triage: fakeTriage() });
     const summary = await importFolder(queue, dir);
     expect(summary).toMatchObject({ added: 2, triaged: 1, failed: 1 });
     const failed = store.worklist().find((e) => e.status === 'failed');
@@ -78,7 +78,7 @@ describe('folder import', () => {
     for (let i = 0; i < 5; i++) writeChestDicom(join(dir, `p${i}.dcm`), 30 + i);
     writeCorruptDicom(join(dir, 'zz-bad.dcm'));
     const progress: ImportProgress[] = [];
-    const queue = new IngestQueue({ store, headers: decode, triage: fakeTriage() });
+    const queue = new IngestQueue({ store, files: decode, triage: fakeTriage() });
     await importFolder(queue, dir, { onProgress: (p) => progress.push(p) });
     expect(progress[0]).toEqual({ total: 6, done: 0, failed: 0, etaSeconds: null });
     expect(progress.at(-1)).toEqual({ total: 6, done: 6, failed: 1, etaSeconds: 0 });
@@ -89,7 +89,7 @@ describe('folder import', () => {
     const dir = dirOf(tmp.dir, 'cancel');
     for (let i = 0; i < 20; i++) writeChestDicom(join(dir, `c${String(i).padStart(2, '0')}.dcm`), 50 + i);
     const controller = new AbortController();
-    const queue = new IngestQueue({ store, headers: decode, triage: fakeTriage(20), concurrency: 2 });
+    const queue = new IngestQueue({ store, files: decode, triage: fakeTriage(20), concurrency: 2 });
     const summary = await importFolder(queue, dir, {
       signal: controller.signal,
       window: 2,
@@ -121,7 +121,7 @@ describe('database write failures', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const queue = new IngestQueue({ store: flaky, headers: decode, triage: fakeTriage() });
+    const queue = new IngestQueue({ store: flaky, files: decode, triage: fakeTriage() });
     expect(await queue.add(first, 'import')).toEqual({ status: 'failed', error: { code: 'SQLITE_FULL', message: 'first.dcm: not added to the worklist: database or disk is full' } });
     expect(await queue.add(second, 'import')).toMatchObject({ status: 'triaged', covid: 0.2 });
   });
@@ -132,11 +132,11 @@ describe('resume', () => {
     const dir = dirOf(tmp.dir, 'resume');
     const path = writeChestDicom(join(dir, 'r40.dcm'), 60);
     // An earlier run recorded the instance and died before triage.
-    const firstRun = new IngestQueue({ store, headers: decode, triage: { classifyFile: () => new Promise(() => {}) } });
+    const firstRun = new IngestQueue({ store, files: decode, triage: { classifyFile: () => new Promise(() => {}) } });
     void firstRun.add(path, 'import');
     await waitFor(() => store.counts().pending === 1);
     const triage = fakeTriage();
-    const next = new IngestQueue({ store, headers: decode, triage });
+    const next = new IngestQueue({ store, files: decode, triage });
     const outcomes = await next.resumePending();
     expect(outcomes).toEqual([expect.objectContaining({ status: 'triaged', covid: 0.4 })]);
     expect(store.counts()).toMatchObject({ pending: 0, triaged: 1 });
@@ -145,7 +145,7 @@ describe('resume', () => {
   it('fails a pending instance whose file has gone, with the file named', async () => {
     const path = join(tmp.dir, 'gone', 'missing.dcm');
     store.addInstance({ kind: 'dicom', filePath: path, contentSha256: '0'.repeat(64), source: 'import', studyInstanceUid: '1.2', seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' });
-    const outcomes = await new IngestQueue({ store, headers: decode, triage: fakeTriage() }).resumePending();
+    const outcomes = await new IngestQueue({ store, files: decode, triage: fakeTriage() }).resumePending();
     expect(outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'FILE_MISSING', message: 'missing.dcm is no longer on disk' } });
   });
 
@@ -161,7 +161,7 @@ describe('resume', () => {
         return working.classifyFile(path, opts);
       },
     };
-    const queue = new IngestQueue({ store, headers: decode, triage });
+    const queue = new IngestQueue({ store, files: decode, triage });
     const summary = await importFolder(queue, dir);
     expect(summary).toMatchObject({ added: 1, failed: 0 });
     expect(store.counts()).toMatchObject({ pending: 1, triaged: 0 });

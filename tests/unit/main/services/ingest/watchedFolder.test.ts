@@ -21,7 +21,7 @@ describe('watched folder', () => {
   it('picks up a file written slowly in chunks only once it is complete, imports and triages it once', async () => {
     const store = new WorklistStore(openWorklistDb(join(tmp.dir, 'w.sqlite')));
     const triage = fakeTriage();
-    const queue = new IngestQueue({ store, headers: decode, triage });
+    const queue = new IngestQueue({ store, files: decode, triage });
     const drop = dirOf(tmp.dir, 'drop');
     const bytes = readFileSync(writeChestDicom(join(tmp.dir, 'source70.dcm'), 7));
     const target = join(drop, 'arriving70.dcm');
@@ -53,11 +53,11 @@ describe('watched folder', () => {
     const store = new WorklistStore(openWorklistDb(join(tmp.dir, 'w2.sqlite')));
     const drop = dirOf(tmp.dir, 'drop2');
     const file = writeChestDicom(join(drop, 'old10.dcm'), 8);
-    const first = new IngestQueue({ store, headers: decode, triage: fakeTriage() });
+    const first = new IngestQueue({ store, files: decode, triage: fakeTriage() });
     await first.add(file, 'import');
     let reads = 0;
-    const counting = { readHeader: (p: string) => (reads++, decode.readHeader(p)) };
-    const queue = new IngestQueue({ store, headers: counting, triage: fakeTriage() });
+    const counting = { identify: (p: string) => (reads++, decode.identify(p)) };
+    const queue = new IngestQueue({ store, files: counting, triage: fakeTriage() });
     const watcher = watchFolder({ folder: drop, queue, store, intervalMs: 60_000 });
     await watcher.poll();
     await watcher.poll();

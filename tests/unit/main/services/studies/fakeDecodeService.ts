@@ -3,11 +3,12 @@
  * carry their header as JSON, so tests control every attribute without a real decoder.
  * Anything else is rejected as the real service would reject a non-DICOM file.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CodedError } from '../../../../../app/shared/result';
-import type { DecodeService, InstanceHeader } from '../../../../../app/main/services/decoding/decodeService';
+import { CodedError, toAppError } from '../../../../../app/shared/result';
+import type { DecodeService, FileIdentity, InstanceHeader } from '../../../../../app/main/services/decoding/decodeService';
 import type { DecodedFrame } from '../../../../../app/shared/imaging/types';
 
 const FAKE = 'FAKEDCM\n';
@@ -55,6 +56,17 @@ export function createFakeDecodeService(options: FakeDecodeOptions = {}): Decode
         return { kind: 'dicom', numberOfFrames: 1, hasPixelData: true, ...JSON.parse(text.slice(FAKE.length)) };
       } finally {
         service.inFlight--;
+      }
+    },
+    async identify(path: string): Promise<FileIdentity> {
+      const bytes = await readFile(path).catch(() => {
+        throw new CodedError('FILE_UNREADABLE', `${basename(path)}: cannot be read`);
+      });
+      const contentSha256 = createHash('sha256').update(bytes).digest('hex');
+      try {
+        return { contentSha256, header: await service.readHeader(path) };
+      } catch (err) {
+        return { contentSha256, error: toAppError(err) };
       }
     },
     async decodeFrame(path: string, frame: number): Promise<DecodedFrame> {
