@@ -57,12 +57,18 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '..', 'renderer')));
 
-  // Listener and watched folder for the worklist, configured by hospital IT (README "Worklist").
-  const ingest = readIngestSettings(join(app.getPath('userData'), 'ingest-settings.json'));
+  // Listener and watched folder for the worklist, configured by hospital IT in this file or in
+  // the worklist's Sources panel, which saves to the same file (README "The AI triage worklist").
+  const ingestSettingsPath = join(app.getPath('userData'), 'ingest-settings.json');
+  const ingest = readIngestSettings(ingestSettingsPath);
   for (const problem of ingest.problems) logger.warn('ingest-settings.json ignored in part', { problem });
   services = createMainServices({
-    listener: ingest.settings.listener ? { ...ingest.settings.listener, storageDir: join(app.getPath('userData'), 'received') } : undefined,
-    watchDir: ingest.settings.watchDir,
+    ingest: {
+      settings: ingest.settings,
+      settingsProblems: ingest.problems,
+      settingsPath: ingestSettingsPath,
+      storageDir: join(app.getPath('userData'), 'received'),
+    },
     decode: createDecodePool({ log: (level, message) => logger[level](message) }),
     importDir: join(app.getPath('userData'), 'imports'),
     logger,

@@ -2,11 +2,18 @@
  * The AI triage worklist (issue #5) through the harness, on the real services: import the
  * fixture folder into the worklist (the harness opens a fresh temp database per run), rows
  * sorted by COVID probability with the out-of-distribution group on top, search, R / E from
- * the keyboard, Enter opens the viewer, Esc comes back to the same row, CSV export.
+ * the keyboard, Enter opens the viewer, Esc comes back to the same row, CSV export; the
+ * Sources dialog (watched folder, port in use).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { PATIENT_A } from './support/e2eFixtures';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../../app/shared/ipc/binaryEnvelope';
+import { el, writeDicom } from '../fixtures/dicomWriter';
+import { makeChestImage } from '../fixtures/syntheticImages';
+import { E2E_PORT, PATIENT_A } from './support/e2eFixtures';
 import { waitForImage } from './support/viewerPage';
 
 test.describe.configure({ mode: 'serial' });
@@ -126,4 +133,95 @@ test('Summary PNG downloads an image of the selected study', async ({ page }) =>
   expect(file.suggestedFilename()).toMatch(/^summary-[0-9a-f]{12}\.png$/);
   const bytes = readFileSync((await file.path())!);
   expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+});
+
+/** One harness API call from the test process (same envelope as the page's client). */
+async function harnessInvoke(channel: string, request: unknown): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${E2E_PORT}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'Content-Type': ENVELOPE_CONTENT_TYPE },
+    body: encodeEnvelope(request),
+  });
+  return decodeEnvelope(new Uint8Array(await res.arrayBuffer()));
+}
+
+const DROPPED = { name: 'Drop^Dora', id: 'DROP-1' };
+
+/** A chest DX image of its own patient and study, as a modality's export would write it. */
+function droppedDicom(): Uint8Array {
+  return writeDicom({
+    sopInstanceUid: '2.25.7001',
+    pixel: { rows: 256, columns: 256, bitsAllocated: 16, bitsStored: 12 },
+    pixelData: { native: makeChestImage({ rows: 256, columns: 256, bitsStored: 12, seed: 21, noise: 0.01 }) as Uint16Array },
+    elements: [
+      el('PatientName', 'PN', DROPPED.name),
+      el('PatientID', 'LO', DROPPED.id),
+      el('StudyInstanceUID', 'UI', '2.25.700'),
+      el('StudyDate', 'DA', '20240501'),
+      el('SeriesInstanceUID', 'UI', '2.25.7000'),
+      el('Modality', 'CS', 'DX'),
+    ],
+  });
+}
+
+test('Sources: a watched folder set in the dialog feeds the list; a port in use is reported and the list keeps running', async ({ page }) => {
+  test.setTimeout(90_000);
+  const drop = mkdtempSync(join(tmpdir(), 'cxr-e2e-drop-'));
+  // Another program holding a port.
+  const held = createServer();
+  await new Promise<void>((resolve) => held.listen(0, resolve));
+  const heldPort = (held.address() as AddressInfo).port;
+  try {
+    await openWorklist(page);
+    await expect(page.getByTestId('sources-listener')).toHaveText('Listener off');
+    await expect(page.getByTestId('sources-watch')).toHaveText('Watched folder off');
+
+    await page.getByTestId('sources-open').click();
+    const dialog = page.getByTestId('sources-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(page.getByTestId('sources-listener-on')).toBeFocused();
+    // The worklist's keys are off while the dialog has focus.
+    await page.keyboard.press('e');
+    await expect(page.getByTestId('escalate-dialog')).toHaveCount(0);
+    await page.getByTestId('sources-watch-dir').fill(drop);
+    await page.getByTestId('sources-save').click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByTestId('sources-open')).toBeFocused();
+    await expect(page.getByTestId('sources-watch')).toHaveText(`Watched folder ${basename(drop)} — watching`);
+
+    // A file arrives (written under a hidden name, then renamed, as copy tools do).
+    writeFileSync(join(drop, '.arriving.part'), droppedDicom());
+    renameSync(join(drop, '.arriving.part'), join(drop, 'dropped.dcm'));
+    await page.getByTestId('worklist-search').fill(DROPPED.id);
+    await expect(page.getByTestId('worklist-row')).toHaveCount(1, { timeout: 30_000 });
+    await expect(page.getByTestId('row-name')).toHaveText(DROPPED.name);
+
+    // Invalid values are refused with main's reason; Escape closes without a change.
+    await page.getByTestId('sources-open').click();
+    await page.getByTestId('sources-listener-on').check();
+    await page.getByTestId('sources-port').fill('70000');
+    await page.getByTestId('sources-save').click();
+    await expect(page.getByTestId('sources-problems')).toContainText('Port must be a whole number from 1 to 65535.');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByTestId('sources-listener')).toHaveText('Listener off');
+
+    // The port held above: the listener fails with a clear message, marked as an error in words.
+    await page.getByTestId('sources-open').click();
+    await page.getByTestId('sources-listener-on').check();
+    await page.getByTestId('sources-port').fill(String(heldPort));
+    await page.getByTestId('sources-save').click();
+    await expect(dialog).toHaveCount(0);
+    const listener = page.getByTestId('sources-listener');
+    await expect(listener).toContainText(`Port ${heldPort} is already in use by another program: the DICOM listener is not receiving.`);
+    await expect(listener).toContainText('Error:');
+    // The watched folder and the list keep running.
+    await expect(page.getByTestId('sources-watch')).toHaveText(`Watched folder ${basename(drop)} — watching`);
+    await expect(page.getByTestId('worklist-row')).toHaveCount(1);
+  } finally {
+    // The harness is shared by the specs that follow: leave both sources off.
+    await harnessInvoke('ingest:configure', { listener: null, watchDir: null });
+    await new Promise((resolve) => held.close(resolve));
+    rmSync(drop, { recursive: true, force: true });
+  }
 });

@@ -10,6 +10,7 @@ import { DIALOG_UNAVAILABLE } from '../../shared/ipc/channels';
 import { CodedError } from '../../shared/result';
 import type { DecodeService } from '../services/decoding/decodeService';
 import { createMainServices, type MainServices } from '../ipc/mainServices';
+import { readIngestSettings, type IngestSettings } from '../services/worklist/ingestSettings';
 import type { Logger } from '../ipc/log';
 import { startHarnessTransport } from './httpTransport';
 
@@ -22,9 +23,12 @@ export interface HarnessOptions {
   version: string;
   /** `--db PATH`: the worklist database; default a fresh file in the harness's temp folder (a clean worklist per run). */
   databasePath?: string;
-  /** The DICOM listener; off unless given (tests start one on port 0). */
+  /**
+   * The DICOM listener (`--listen`/`--aet`; tests start one on port 0). Wins over the
+   * `listener` of `ingest-settings.json` in the user-data folder.
+   */
   listener?: { port: number; aeTitle: string };
-  /** A folder watched for new files (imported and triaged into the worklist). */
+  /** `--watch`: a folder watched for new files; wins over the settings file's `watchDir`. */
   watchDir?: string;
   /**
    * `--open-paths` / CXR_HARNESS_OPEN_PATHS: what `dialog:open` returns (tests). When
@@ -50,6 +54,13 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const ownDir = options.userDataDir ? undefined : await mkdtemp(join(tmpdir(), 'cxr-harness-'));
   const userDataDir = options.userDataDir ?? (ownDir as string);
+  // The same file the Electron shell reads and the Sources panel saves; command-line flags win.
+  const ingestSettingsPath = join(userDataDir, 'ingest-settings.json');
+  const ingest = readIngestSettings(ingestSettingsPath);
+  for (const problem of ingest.problems) options.logger.warn('ingest-settings.json ignored in part', { problem });
+  const ingestSettings: IngestSettings = { ...ingest.settings };
+  if (options.listener) ingestSettings.listener = options.listener;
+  if (options.watchDir) ingestSettings.watchDir = options.watchDir;
   const services = createMainServices({
     decode: options.decode,
     importDir: join(userDataDir, 'imports'),
@@ -58,8 +69,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     version: options.version,
     platform: process.platform,
     databasePath: options.databasePath ?? join(userDataDir, 'worklist.sqlite'),
-    listener: options.listener ? { ...options.listener, storageDir: join(userDataDir, 'received') } : undefined,
-    watchDir: options.watchDir,
+    ingest: { settings: ingestSettings, settingsProblems: ingest.problems, settingsPath: ingestSettingsPath, storageDir: join(userDataDir, 'received') },
     validateResponses: options.validateResponses,
     ai: { defaultModelPath: options.defaultModelPath, settingsPath: join(userDataDir, 'ai-settings.json') },
     openDialog: async () => {

@@ -3,6 +3,8 @@
  * Electron composition root (app/main/index.ts) and the browser harness
  * (app/main/harness/server.ts), so both shells run the same services and handlers.
  */
+import { dirname, join } from 'node:path';
+
 import type { DecodeService } from '../services/decoding/decodeService';
 import { InMemoryCatalogStore, type CatalogStore } from '../services/studies/catalogStore';
 import { ImportService } from '../services/studies/importService';
@@ -15,13 +17,14 @@ import type { Logger } from './log';
 import { registerStudiesHandlers } from './studies.handlers';
 import { registerAiHandlers } from './ai.handlers';
 import { AiService } from '../services/inference/aiService';
-import type { AiStatus } from '../../shared/ipc/contract';
+import type { AiStatus, IngestSourcesStatus } from '../../shared/ipc/contract';
 import { IngestQueue } from '../services/ingest/ingestQueue';
-import { watchFolder } from '../services/ingest/watchedFolder';
-import { startStoreScp, type StoreScp } from '../services/dimse/storeScp';
+import { startIngestSources, type IngestSources } from '../services/ingest/ingestSources';
+import type { IngestSettings } from '../services/worklist/ingestSettings';
 import { openWorklistDb, type WorklistDatabase } from '../services/worklist/worklistDb';
 import { WorklistStore } from '../services/worklist/worklistStore';
 import { aiIngestTriage, registerWorklistHandlers, WorklistImports } from './worklist.handlers';
+import { registerIngestHandlers } from './ingest.handlers';
 
 /** Calls `fn` at most once per `ms` with the latest value (trailing edge). */
 function throttle<T>(fn: (value: T) => void, ms: number): (value: T) => void {
@@ -57,10 +60,13 @@ export interface MainServicesOptions {
    * shell passes the user-data default, the harness a fresh file in its temp folder.
    */
   databasePath?: string;
-  /** The DICOM listener (C-STORE/C-ECHO SCP); off unless given. Received files go to `storageDir`. */
-  listener?: { port: number; aeTitle: string; storageDir: string };
-  /** A folder whose new, complete files are imported and triaged (issue #5); off unless given. */
-  watchDir?: string;
+  /**
+   * The worklist's automatic ingest (issue #5): the DICOM listener (C-STORE/C-ECHO SCP) and the
+   * watched folder, both off unless `settings` names them. `settingsPath` is where the Sources
+   * panel saves changes (`ingest-settings.json`; absent = not saved); `settingsProblems` are what
+   * reading that file found; received files go to `storageDir` (default `received` beside `importDir`).
+   */
+  ingest?: { settings?: IngestSettings; settingsProblems?: string[]; settingsPath?: string; storageDir?: string; watchIntervalMs?: number };
   /** How often to look for rows committed by another process (default 1000 ms). */
   externalChangePollMs?: number;
   /** Check every response against the contract (tests, development). */
@@ -79,7 +85,7 @@ export interface MainServices {
   ai: AiService;
   databasePath?: string;
   /** The triage worklist (issue #5). */
-  worklist: { store: WorklistStore; queue: IngestQueue; imports: WorklistImports; listener: Promise<StoreScp | undefined> };
+  worklist: { store: WorklistStore; queue: IngestQueue; imports: WorklistImports; sources: IngestSources };
   /** Cancels imports, stops the listener, the AI and the decode workers, closes the database. */
   close(): Promise<void>;
 }
@@ -138,16 +144,21 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   // Work left pending by a crash or a shutdown mid-batch resumes by itself (issue #5 crash safety).
   void queue.resumePending();
   onAiReady = () => void queue.resumePending();
-  const listener: Promise<StoreScp | undefined> = options.listener
-    ? startStoreScp({
-        ...options.listener,
-        onStored: (instance) => void queue.add(instance.path, 'listener'),
-        log: (level, message) => options.logger[level](message),
-      }).catch((err: unknown) => {
-        options.logger.error('DICOM listener failed to start', { reason: err instanceof Error ? err.message : 'unknown' });
-        return undefined;
-      })
-    : Promise.resolve(undefined);
+  // Listener and watched folder: their state and failures reach the Sources strip as events;
+  // received counts change per instance, so at most 4 events a second.
+  const sourcesEvent = throttle((status: IngestSourcesStatus) => events.emit('ingest:sources', status), 250);
+  const sources = startIngestSources({
+    queue,
+    store,
+    storageDir: options.ingest?.storageDir ?? join(dirname(options.importDir), 'received'),
+    initial: options.ingest?.settings,
+    settingsProblems: options.ingest?.settingsProblems,
+    settingsPath: options.ingest?.settingsPath,
+    watchIntervalMs: options.ingest?.watchIntervalMs,
+    onStatus: sourcesEvent,
+    log: (level, message) => options.logger[level](message),
+  });
+  registerIngestHandlers(router, { sources });
   // Another process on the same database (`cxr listen`, `cxr import`) commits rows this one's
   // events never see. SQLite's data_version changes when another connection commits (it is per
   // connection and ignores this connection's own writes), so a cheap poll turns those into live updates.
@@ -160,14 +171,6 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     }
   }, options.externalChangePollMs ?? 1000);
   externalWrites.unref();
-  const watcher = options.watchDir
-    ? watchFolder({
-        folder: options.watchDir,
-        queue,
-        store,
-        onError: (message) => options.logger.warn('watched folder', { reason: message }),
-      })
-    : undefined;
   return {
     router,
     events,
@@ -176,11 +179,10 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     decode: options.decode,
     ai,
     databasePath: options.databasePath,
-    worklist: { store, queue, imports, listener },
+    worklist: { store, queue, imports, sources },
     async close() {
       clearInterval(externalWrites);
-      await watcher?.close();
-      await (await listener)?.close();
+      await sources.close();
       await imports.close();
       await queue.close();
       await importer.close();

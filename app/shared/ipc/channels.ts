@@ -32,6 +32,8 @@ const channelKeys: Record<Channel, true> = {
   'worklist:open': true,
   'worklist:exportCsv': true,
   'worklist:summaryPng': true,
+  'ingest:sources': true,
+  'ingest:configure': true,
 };
 
 /** One key per contract event (same compile-time completeness check). */
@@ -41,6 +43,7 @@ const eventKeys: Record<EventName, true> = {
   'ai:status': true,
   'worklist:progress': true,
   'worklist:changed': true,
+  'ingest:sources': true,
 };
 
 /** Every invoke channel, `domain:verb`. */

@@ -210,6 +210,32 @@ export const WorklistProgress = z.object({
   etaSeconds: z.number().nullable(),
 });
 
+/**
+ * The worklist's automatic ingest sources (issue #5): the DICOM listener and the watched
+ * folder, as the Sources strip shows them. Messages are written for the nurse and IT and
+ * never carry patient data.
+ */
+export const IngestSourcesStatus = z.object({
+  listener: z.object({
+    state: z.enum(['off', 'starting', 'listening', 'failed']),
+    /** The bound port (differs from the configured one only when 0 was asked for). */
+    port: z.number().int().optional(),
+    aeTitle: z.string().optional(),
+    /** Instances received and stored since the app started. */
+    received: z.number().int(),
+    message: z.string().optional(),
+  }),
+  watchedFolder: z.object({
+    state: z.enum(['off', 'watching', 'failed']),
+    folder: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  /** Problems with the settings file (malformed at start, or a change that could not be saved). */
+  settingsProblems: z.array(z.string()),
+  /** Where changes persist (`ingest-settings.json`); absent when they cannot be saved. */
+  settingsPath: z.string().optional(),
+});
+
 /** Request/response schemas per channel. */
 export const contract = {
   'app:info': {
@@ -311,6 +337,22 @@ export const contract = {
     request: z.object({ studyInstanceUid: z.string().min(1) }),
     response: z.object({ png: arrayBuffer, fileName: z.string() }),
   },
+  /** The listener's and the watched folder's state (the Sources strip of the worklist). */
+  'ingest:sources': {
+    request: z.object({}),
+    response: IngestSourcesStatus,
+  },
+  /**
+   * Turns the listener and the watched folder on or off and persists the change. Invalid
+   * settings change nothing and come back as `problems`; a port in use is a failed listener in `status`.
+   */
+  'ingest:configure': {
+    request: z.object({
+      listener: z.object({ port: z.number(), aeTitle: z.string().max(64) }).nullable(),
+      watchDir: z.string().max(4096).nullable(),
+    }),
+    response: z.object({ status: IngestSourcesStatus, problems: z.array(z.string()) }),
+  },
 } as const;
 
 export type Contract = typeof contract;
@@ -328,6 +370,7 @@ export type AiResult = z.output<typeof AiResult>;
 export type WorklistRow = z.output<typeof WorklistRow>;
 export type WorklistQuery = z.input<typeof WorklistQuery>;
 export type WorklistProgress = z.output<typeof WorklistProgress>;
+export type IngestSourcesStatus = z.output<typeof IngestSourcesStatus>;
 
 /** Events main pushes to the renderer. */
 export const events = {
@@ -340,6 +383,8 @@ export const events = {
   'worklist:progress': WorklistProgress,
   /** Worklist rows changed (arrivals, triage results, reviews): the renderer re-queries. */
   'worklist:changed': z.object({}),
+  /** The listener or the watched folder changed state, or an instance was received. */
+  'ingest:sources': IngestSourcesStatus,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

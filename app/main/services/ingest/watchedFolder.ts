@@ -24,6 +24,12 @@ export interface WatchedFolderOptions {
   intervalMs?: number;
   onOutcome?: (path: string, outcome: IngestOutcome) => void;
   onError?: (message: string) => void;
+  /**
+   * Called after every complete poll with the folders that could not be read in it (empty when
+   * the whole tree was read), so a caller can show "folder missing" and clear it once a later
+   * poll succeeds. `path` equal to `folder` means the watched folder itself is unreadable.
+   */
+  onPollDone?: (unreadable: { path: string; code: string }[]) => void;
 }
 
 /** A running watcher. */
@@ -47,8 +53,10 @@ export function watchFolder(options: WatchedFolderOptions): WatchedFolder {
 
   const pollOnce = async (): Promise<void> => {
     const seen = new Set<string>();
+    const unreadable: { path: string; code: string }[] = [];
     for await (const entry of walkFiles(options.folder, () => closed)) {
       if (entry.kind === 'error') {
+        unreadable.push({ path: entry.path, code: entry.code });
         options.onError?.(`watched folder: ${entry.message}`);
         continue;
       }
@@ -75,6 +83,7 @@ export function watchFolder(options: WatchedFolderOptions): WatchedFolder {
       void options.queue.add(path, 'watch').then((outcome) => options.onOutcome?.(path, outcome));
     }
     for (const path of candidates.keys()) if (!seen.has(path)) candidates.delete(path);
+    if (!closed) options.onPollDone?.(unreadable);
   };
 
   const poll = (): Promise<void> => {

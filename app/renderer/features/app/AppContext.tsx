@@ -10,6 +10,7 @@ import { createImportStore, type ImportState, type ImportStore } from '../../sto
 import { createStudiesStore, type StudiesState, type StudiesStore } from '../../stores/studies.store';
 import { createViewerStore, type ViewerState, type ViewerStore } from '../../stores/viewer.store';
 import { createWorklistStore, type WorklistState, type WorklistStore } from '../../stores/worklist.store';
+import { createSourcesStore, type SourcesState, type SourcesStore } from '../../stores/sources.store';
 
 export interface AppStores {
   api: PreloadApi;
@@ -20,11 +21,21 @@ export interface AppStores {
   ai: AiStore;
   /** The AI triage worklist and the Worklist | Viewer mode (issue #5, features/worklist). */
   worklist: WorklistStore;
+  /** The worklist's DICOM listener and watched folder (issue #5, features/worklist Sources). */
+  sources: SourcesStore;
 }
 
 /** Creates the stores of one window around its API. */
 export function createAppStores(api: PreloadApi): AppStores {
-  return { api, studies: createStudiesStore(api), imports: createImportStore(api), viewer: createViewerStore(api), ai: createAiStore(api), worklist: createWorklistStore(api) };
+  return {
+    api,
+    studies: createStudiesStore(api),
+    imports: createImportStore(api),
+    viewer: createViewerStore(api),
+    ai: createAiStore(api),
+    worklist: createWorklistStore(api),
+    sources: createSourcesStore(api),
+  };
 }
 
 const AppContext = createContext<AppStores | undefined>(undefined);
@@ -54,4 +65,8 @@ export function useViewer<T>(selector: (s: ViewerState) => T): T {
 
 export function useWorklist<T>(selector: (s: WorklistState) => T): T {
   return useStore(useAppStores().worklist, selector);
+}
+
+export function useSources<T>(selector: (s: SourcesState) => T): T {
+  return useStore(useAppStores().sources, selector);
 }

@@ -3,6 +3,7 @@
  * priority, filters and search, running imports with progress/ETA/cancel, and a virtualised
  * list (fixed row height, only the rows in view are in the DOM) sorted and filtered by main.
  * Keyboard: ↑/↓ move, Enter opens in the viewer, R reviewed, E escalate with a note.
+ * The Sources strip shows the DICOM listener and the watched folder that feed the list.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import type { WorklistRow } from '../../../shared/ipc/contract';
@@ -11,6 +12,7 @@ import { runningImports, type WorklistSortColumn } from '../../stores/worklist.s
 import { useAppStores, useWorklist } from '../app/AppContext';
 import { downloadBlob } from './download';
 import { EscalateDialog } from './EscalateDialog';
+import { SourcesBar } from './SourcesBar';
 import { handleWorklistKey, openSelectedStudy } from './worklistActions';
 import {
   buildDisplayItems,
@@ -327,7 +329,8 @@ export function WorklistView() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (stores.worklist.getState().escalating || e.ctrlKey || e.metaKey || e.altKey) return;
+      // Dialogs own the keyboard while open: R/E/Enter must not act on the list behind them.
+      if (stores.worklist.getState().escalating || stores.sources.getState().dialogOpen || e.ctrlKey || e.metaKey || e.altKey) return;
       if (isTextInput(e.target)) return;
       if (handleWorklistKey(stores, e.key)) e.preventDefault();
     };
@@ -366,6 +369,7 @@ export function WorklistView() {
           </button>
         </div>
       </div>
+      <SourcesBar />
       <Filters />
       <ImportBars />
       {message ? (

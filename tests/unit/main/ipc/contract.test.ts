@@ -321,4 +321,12 @@ describe('IPC contract against the real handlers', () => {
     const unknown = await call('worklist:summaryPng', { studyInstanceUid: '9.9.9' });
     expect(unknown.ok ? undefined : unknown.error.code).toBe('NOT_FOUND');
   }, 30_000);
+
+  it('ingest:sources reports both sources off; ingest:configure answers invalid settings with problems', async () => {
+    const status = (await callOk('ingest:sources', {})) as { listener: { state: string }; watchedFolder: { state: string } };
+    expect(status.listener.state).toBe('off');
+    expect(status.watchedFolder.state).toBe('off');
+    const { problems } = (await callOk('ingest:configure', { listener: { port: 70_000, aeTitle: 'CXR_TRIAGE' }, watchDir: null })) as { problems: string[] };
+    expect(problems).toEqual(['Port must be a whole number from 1 to 65535.']);
+  });
 });
