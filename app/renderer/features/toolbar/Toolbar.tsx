@@ -5,7 +5,7 @@
  */
 import type { ChangeEvent, ReactNode } from 'react';
 import { shortcutLabel, type ToolName, type ViewerAction } from '../../viewer/keymap';
-import { useViewer } from '../app/AppContext';
+import { useViewer, useWorklist } from '../app/AppContext';
 import { useViewerActions } from '../app/useViewerActions';
 import { ModeSwitch } from '../worklist/ModeSwitch';
 
@@ -80,6 +80,8 @@ export function Toolbar() {
   const layout = useViewer((s) => s.layout);
   const overlayVisible = useViewer((s) => s.overlayVisible);
   const tagsOpen = useViewer((s) => s.tagsOpen);
+  // The reading tools act on the viewport: on the worklist screen they would do nothing.
+  const viewerScreen = useWorklist((s) => s.mode) === 'viewer';
   return (
     <header className="toolbar" data-testid="toolbar">
       <div className="brand">
@@ -90,30 +92,38 @@ export function Toolbar() {
         <ActionButton action={{ type: 'openFiles' }} label="Open files" title="Open files" testId="open-files" />
         <ActionButton action={{ type: 'openFolder' }} label="Open folder" title="Open a folder (recursive)" testId="open-folder" />
       </div>
-      <div className="group" role="group" aria-label="Mouse tools">
-        {TOOLS.map((t) => (
-          <ActionButton key={t.tool} action={{ type: 'tool', tool: t.tool }} label={t.label} title={t.title} pressed={tool === t.tool} testId={`tool-${t.tool}`} />
-        ))}
-      </div>
-      <div className="group">
-        <PresetSelect />
-        <ActionButton action={{ type: 'invert' }} label="Invert" title="Invert" testId="invert" />
-      </div>
-      <div className="group">
-        <ActionButton action={{ type: 'fit' }} label="Fit" title="Fit to window" testId="fit" />
-        <ActionButton action={{ type: 'actualSize' }} label="1:1" title="Original size" testId="actual-size" />
-        <ActionButton action={{ type: 'rotateCw' }} label="⟳ 90°" title="Rotate 90° clockwise" testId="rotate" />
-        <ActionButton action={{ type: 'flipH' }} label="⇋" title="Flip horizontally" testId="flip-h" />
-        <ActionButton action={{ type: 'flipV' }} label="⇅" title="Flip vertically" testId="flip-v" />
-        <ActionButton action={{ type: 'reset' }} label="Reset" title="Reset view" testId="reset" />
-      </div>
-      <div className="group">
-        <ActionButton action={{ type: 'toggleLayout' }} label={layout === '1x1' ? '1×1' : '1×2'} title="Layout 1×1 / 1×2" testId="layout" />
-        <ActionButton action={{ type: 'comparePrior' }} label="Compare prior" title="Open the previous study beside this one" testId="compare-prior" />
-      </div>
+      {viewerScreen ? (
+        <>
+          <div className="group" role="group" aria-label="Mouse tools">
+            {TOOLS.map((t) => (
+              <ActionButton key={t.tool} action={{ type: 'tool', tool: t.tool }} label={t.label} title={t.title} pressed={tool === t.tool} testId={`tool-${t.tool}`} />
+            ))}
+          </div>
+          <div className="group">
+            <PresetSelect />
+            <ActionButton action={{ type: 'invert' }} label="Invert" title="Invert" testId="invert" />
+          </div>
+          <div className="group">
+            <ActionButton action={{ type: 'fit' }} label="Fit" title="Fit to window" testId="fit" />
+            <ActionButton action={{ type: 'actualSize' }} label="1:1" title="Original size" testId="actual-size" />
+            <ActionButton action={{ type: 'rotateCw' }} label="⟳ 90°" title="Rotate 90° clockwise" testId="rotate" />
+            <ActionButton action={{ type: 'flipH' }} label="⇋" title="Flip horizontally" testId="flip-h" />
+            <ActionButton action={{ type: 'flipV' }} label="⇅" title="Flip vertically" testId="flip-v" />
+            <ActionButton action={{ type: 'reset' }} label="Reset" title="Reset view" testId="reset" />
+          </div>
+          <div className="group">
+            <ActionButton action={{ type: 'toggleLayout' }} label={layout === '1x1' ? '1×1' : '1×2'} title="Layout 1×1 / 1×2" testId="layout" />
+            <ActionButton action={{ type: 'comparePrior' }} label="Compare prior" title="Open the previous study beside this one" testId="compare-prior" />
+          </div>
+        </>
+      ) : null}
       <div className="group right">
-        <ActionButton action={{ type: 'toggleOverlay' }} label="Overlay" title="Overlay text" pressed={overlayVisible} testId="toggle-overlay" />
-        <ActionButton action={{ type: 'toggleTags' }} label="Tags" title="DICOM tag browser" pressed={tagsOpen} testId="toggle-tags" />
+        {viewerScreen ? (
+          <>
+            <ActionButton action={{ type: 'toggleOverlay' }} label="Overlay" title="Overlay text" pressed={overlayVisible} testId="toggle-overlay" />
+            <ActionButton action={{ type: 'toggleTags' }} label="Tags" title="DICOM tag browser" pressed={tagsOpen} testId="toggle-tags" />
+          </>
+        ) : null}
         <ActionButton action={{ type: 'help' }} label="?" title="Keyboard shortcuts" testId="help" />
       </div>
     </header>
