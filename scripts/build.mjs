@@ -15,6 +15,7 @@ const entries = [
   { in: 'app/preload/index.ts', out: 'preload/index', external: ['electron'] },
   { in: 'app/main/services/decoding/decode.worker.ts', out: 'workers/decode.worker' },
   { in: 'app/main/services/inference/inference.worker.ts', out: 'workers/inference.worker' },
+  { in: 'app/main/services/worklist/worklist.worker.ts', out: 'workers/worklist.worker' },
   { in: 'app/main/cli/cxr.ts', out: 'cli/cxr' },
   { in: 'app/main/harness/server.ts', out: 'harness/server' },
 ];

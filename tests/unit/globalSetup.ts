@@ -33,6 +33,7 @@ export async function bundle(entry: string, output: string): Promise<string> {
 const workers = {
   'decode.worker': 'app/main/services/decoding/decode.worker.ts',
   'inference.worker': 'app/main/services/inference/inference.worker.ts',
+  'worklist.worker': 'app/main/services/worklist/worklist.worker.ts',
 };
 
 export const buildWorker = (name: keyof typeof workers): Promise<string> => bundle(workers[name], `dist/workers/${name}.js`);

@@ -21,8 +21,7 @@ import type { AiStatus, IngestSourcesStatus } from '../../shared/ipc/contract';
 import { IngestQueue } from '../services/ingest/ingestQueue';
 import { startIngestSources, type IngestSources } from '../services/ingest/ingestSources';
 import type { IngestSettings } from '../services/worklist/ingestSettings';
-import { openWorklistDb, type WorklistDatabase } from '../services/worklist/worklistDb';
-import { WorklistStore } from '../services/worklist/worklistStore';
+import { createWorklistClient, type WorklistClient } from '../services/worklist/worklistClient';
 import { aiIngestTriage, registerWorklistHandlers, WorklistImports } from './worklist.handlers';
 import { registerIngestHandlers } from './ingest.handlers';
 
@@ -85,7 +84,7 @@ export interface MainServices {
   ai: AiService;
   databasePath?: string;
   /** The triage worklist (issue #5). */
-  worklist: { store: WorklistStore; queue: IngestQueue; imports: WorklistImports; sources: IngestSources };
+  worklist: { store: WorklistClient; queue: IngestQueue; imports: WorklistImports; sources: IngestSources };
   /** Cancels imports, stops the listener, the AI and the decode workers, closes the database. */
   close(): Promise<void>;
 }
@@ -128,8 +127,9 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   const aiStarted = ai.start();
 
   // The worklist (issue #5): one SQLite database, one ingest queue fed by imports and the listener.
-  const db: WorklistDatabase = openWorklistDb(options.databasePath ?? ':memory:');
-  const store = new WorklistStore(db);
+  // The database lives on its own worker thread (SQLite queries and WAL checkpoints never stall
+  // the main event loop); a database that cannot be opened answers each call with the reason.
+  const store = createWorklistClient({ path: options.databasePath ?? ':memory:', log: (level, message) => options.logger[level](message) });
   // Arrivals and triage results come one by one: the renderer re-queries at most 4 times a second.
   const worklistChanged = throttle(() => events.emit('worklist:changed', {}), 250);
   const queue = new IngestQueue({
@@ -162,14 +162,18 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   // Another process on the same database (`cxr listen`, `cxr import`) commits rows this one's
   // events never see. SQLite's data_version changes when another connection commits (it is per
   // connection and ignores this connection's own writes), so a cheap poll turns those into live updates.
-  let dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const externalWrites = setInterval(() => {
-    const now = db.pragma('data_version', { simple: true }) as number;
-    if (now !== dataVersion) {
-      dataVersion = now;
-      worklistChanged(undefined);
-    }
-  }, options.externalChangePollMs ?? 1000);
+  let dataVersion: number | undefined;
+  const pollDataVersion = (): void => {
+    store.dataVersion().then(
+      (now) => {
+        if (dataVersion !== undefined && now !== dataVersion) worklistChanged(undefined);
+        dataVersion = now;
+      },
+      () => undefined, // the database is unavailable: worklist:list reports why
+    );
+  };
+  pollDataVersion();
+  const externalWrites = setInterval(pollDataVersion, options.externalChangePollMs ?? 1000);
   externalWrites.unref();
   return {
     router,
@@ -188,7 +192,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
       await importer.close();
       await ai.close();
       await options.decode.close();
-      db.close();
+      await store.close();
     },
   };
 }

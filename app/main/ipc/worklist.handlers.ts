@@ -18,7 +18,8 @@ import type { IngestQueue, IngestTriage } from '../services/ingest/ingestQueue';
 import type { StudyCatalog } from '../services/studies/studyCatalog';
 import { csvFileName, worklistCsv } from '../services/worklist/csvExport';
 import { renderSummaryPng } from '../services/worklist/summaryImage';
-import type { AiResultInput, WorklistEntry, WorklistStore } from '../services/worklist/worklistStore';
+import type { WorklistStoreLike } from '../services/worklist/worklistProtocol';
+import type { AiResultInput, WorklistEntry } from '../services/worklist/worklistStore';
 import type { EventSink } from './events';
 import type { IpcRouter } from './handle';
 
@@ -30,43 +31,6 @@ export function toWorklistRow(entry: WorklistEntry): WorklistRow {
   const { path: _path, ...row } = entry;
   void _path;
   return row;
-}
-
-/** Files of a study, in arrival order (main only). */
-export function studyFilePaths(store: Pick<WorklistStore, 'db'>, studyInstanceUid: string): string[] {
-  const rows = store.db
-    .prepare(
-      `SELECT i.file_path AS path FROM instances i JOIN series se ON se.id = i.series_id JOIN studies s ON s.id = se.study_id
-       WHERE s.study_instance_uid = ? ORDER BY i.arrival_ms, i.id`,
-    )
-    .all(studyInstanceUid) as { path: string }[];
-  return rows.map((r) => r.path);
-}
-
-interface SummaryRow {
-  path: string | null;
-  priority: WorklistRow['priority'];
-  patientId: string | null;
-  studyDate: string | null;
-  modality: string | null;
-  modelName: string | null;
-  modelVersion: string | null;
-  covid: number | null;
-  normal: number | null;
-  pneumonia: number | null;
-}
-
-/** The study's top image and its latest AI result (main only). */
-function summaryRow(store: Pick<WorklistStore, 'db'>, studyInstanceUid: string): SummaryRow | undefined {
-  return store.db
-    .prepare(
-      `SELECT i.file_path AS path, s.ai_priority AS priority, s.patient_id AS patientId, s.study_date AS studyDate, s.modality AS modality,
-         r.model_name AS modelName, r.model_version AS modelVersion, r.covid AS covid, r.normal AS normal, r.pneumonia AS pneumonia
-       FROM studies s LEFT JOIN instances i ON i.id = s.top_instance_id
-       LEFT JOIN ai_results r ON r.id = (SELECT MAX(id) FROM ai_results WHERE instance_id = i.id)
-       WHERE s.study_instance_uid = ?`,
-    )
-    .get(studyInstanceUid) as SummaryRow | undefined;
 }
 
 /** The triage the ingest queue needs, over the app's AI service (waits until the model is loaded or failed). */
@@ -178,7 +142,7 @@ export class WorklistImports {
 }
 
 export interface WorklistHandlerDeps {
-  store: WorklistStore;
+  store: WorklistStoreLike<'worklist' | 'worklistEntry' | 'priorityCounts' | 'recordReview' | 'studyFilePaths' | 'studySummary'>;
   imports: WorklistImports;
   catalog: Pick<StudyCatalog, 'addInstance'>;
   decode: Pick<DecodeService, 'readHeader' | 'decodeFrame'>;
@@ -193,16 +157,16 @@ export function registerWorklistHandlers(router: IpcRouter, deps: WorklistHandle
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
 
-  router.handle('worklist:list', ({ filter, sort }) => {
+  router.handle('worklist:list', async ({ filter, sort }) => {
     const started = performance.now();
-    const entries = store.worklist(filter, sort).map(toWorklistRow);
-    const counts = store.priorityCounts(filter);
+    const [rows, counts] = await Promise.all([store.worklist(filter, sort), store.priorityCounts(filter)]);
+    const entries = rows.map(toWorklistRow);
     return { entries, counts, ms: Math.round((performance.now() - started) * 10) / 10 };
   });
 
-  router.handle('worklist:review', ({ studyInstanceUid, action, note, reviewer }) => {
-    store.recordReview(studyInstanceUid, { action, actor: reviewer?.trim() || DEFAULT_REVIEWER, note });
-    const entry = store.worklist().find((e) => e.studyInstanceUid === studyInstanceUid);
+  router.handle('worklist:review', async ({ studyInstanceUid, action, note, reviewer }) => {
+    await store.recordReview(studyInstanceUid, { action, actor: reviewer?.trim() || DEFAULT_REVIEWER, note });
+    const entry = await store.worklistEntry(studyInstanceUid);
     if (!entry) throw new CodedError('NOT_FOUND', 'study not in the worklist');
     deps.emit('worklist:changed', {});
     return { entry: toWorklistRow(entry) };
@@ -213,7 +177,7 @@ export function registerWorklistHandlers(router: IpcRouter, deps: WorklistHandle
   router.handle('worklist:cancelImport', ({ jobId }) => ({ cancelled: deps.imports.cancel(jobId) }));
 
   router.handle('worklist:open', async ({ studyInstanceUid }) => {
-    const paths = studyFilePaths(store, studyInstanceUid);
+    const paths = await store.studyFilePaths(studyInstanceUid);
     if (paths.length === 0) throw new CodedError('NOT_FOUND', 'study not in the worklist');
     let studyKey: string | undefined;
     let added = false;
@@ -235,14 +199,14 @@ export function registerWorklistHandlers(router: IpcRouter, deps: WorklistHandle
     return { studyKey };
   });
 
-  router.handle('worklist:exportCsv', ({ filter, sort }) => {
+  router.handle('worklist:exportCsv', async ({ filter, sort }) => {
     const at = now();
-    const csv = worklistCsv(store.worklist(filter, sort), { generatedAt: at });
+    const csv = worklistCsv(await store.worklist(filter, sort), { generatedAt: at });
     return { csv, fileName: csvFileName(at) };
   });
 
   router.handle('worklist:summaryPng', async ({ studyInstanceUid }) => {
-    const row = summaryRow(store, studyInstanceUid);
+    const row = await store.studySummary(studyInstanceUid);
     if (!row) throw new CodedError('NOT_FOUND', 'study not in the worklist');
     if (!row.path) throw new CodedError('NO_IMAGE', 'the study has no image');
     const frame = await deps.decode.decodeFrame(row.path, 0);

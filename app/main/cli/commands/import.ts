@@ -13,8 +13,8 @@ import { basename, resolve } from 'node:path';
 import { CodedError } from '../../../shared/result';
 import { importFolder, type ImportSummary } from '../../services/ingest/folderImport';
 import { IngestQueue, type IngestEvent, type IngestOutcome } from '../../services/ingest/ingestQueue';
-import { defaultDatabasePath, openWorklistDb } from '../../services/worklist/worklistDb';
-import { WorklistStore } from '../../services/worklist/worklistStore';
+import { createWorklistClient, type WorklistClient } from '../../services/worklist/worklistClient';
+import { defaultDatabasePath } from '../../services/worklist/worklistDb';
 import type { CliIo } from '../cliIo';
 import { createTriageRuntime } from './triage';
 
@@ -49,7 +49,8 @@ export function parseOptions(argv: string[], valued: readonly string[], flags: r
 }
 
 export interface IngestRuntime {
-  store: WorklistStore;
+  /** The database, on its worker thread (the same worker the app uses). */
+  store: WorklistClient;
   queue: IngestQueue;
   /** Outcomes of the pending instances resumed at start. */
   resumed: Promise<IngestOutcome[]>;
@@ -65,14 +66,14 @@ export async function openIngestRuntime(opts: {
   onEvent?: (event: IngestEvent) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }): Promise<IngestRuntime> {
-  const db = openWorklistDb(resolve(opts.db ?? defaultDatabasePath()));
-  let store: WorklistStore;
+  const store = createWorklistClient({ path: resolve(opts.db ?? defaultDatabasePath()), log: opts.log });
   let triage;
   try {
-    store = new WorklistStore(db);
+    // Opens (and migrates) the database now, so a bad --db fails before any work starts.
+    await store.counts();
     triage = await createTriageRuntime({ model: opts.model, forceCpu: opts.forceCpu ?? false });
   } catch (err) {
-    db.close();
+    await store.close();
     throw err;
   }
   const queue = new IngestQueue({ store, files: triage.decode, triage: triage.service, onEvent: opts.onEvent, log: opts.log });
@@ -84,7 +85,7 @@ export async function openIngestRuntime(opts: {
     close: async () => {
       await queue.close();
       await triage.close();
-      db.close();
+      await store.close();
     },
   };
 }

@@ -79,7 +79,7 @@ export async function listen(args: ListenArgs, io: CliIo, stop: AbortSignal): Pr
       onStored: (instance) => void runtime.queue.add(instance.path, 'listener').then((o) => report(instance.path, o)),
     });
     for await (const entry of walkFiles(args.storage, () => stop.aborted)) {
-      if (entry.kind === 'file' && !runtime.store.isKnownPath(entry.path)) void runtime.queue.add(entry.path, 'listener').then((o) => report(entry.path, o));
+      if (entry.kind === 'file' && !(await runtime.store.isKnownPath(entry.path))) void runtime.queue.add(entry.path, 'listener').then((o) => report(entry.path, o));
     }
     if (args.watch) watcher = watchFolder({ folder: args.watch, queue: runtime.queue, store: runtime.store, onOutcome: report, onError: (m) => log('warn', m) });
     io.stdout(JSON.stringify({ listening: { port: scp.port, aeTitle: args.aeTitle, storage: args.storage, watch: args.watch ?? null } }) + '\n');

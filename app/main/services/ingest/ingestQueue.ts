@@ -12,7 +12,8 @@ import { access } from 'node:fs/promises';
 
 import { toAppError, type AppError } from '../../../shared/result';
 import type { DecodeService, FileIdentity, InstanceHeader } from '../decoding/decodeService';
-import type { AiPriority, AiResultInput, IngestSource, NewInstance, WorklistStore } from '../worklist/worklistStore';
+import type { WorklistStoreLike } from '../worklist/worklistProtocol';
+import type { AddInstanceResult, AiPriority, AiResultInput, IngestSource, NewInstance } from '../worklist/worklistStore';
 import { displayName, logName, uidFromHash } from './fileIdentity';
 
 /** What the queue needs from the triage service (TriageService satisfies it). */
@@ -36,8 +37,11 @@ export type IngestEvent =
   | { type: 'triaged'; instanceId: number; studyInstanceUid?: string; priority: AiPriority }
   | { type: 'failed'; fileName: string; error: AppError };
 
+/** The store calls ingest makes: the worklist worker's client in the app, a WorklistStore in tests. */
+export type IngestStore = WorklistStoreLike<'addInstance' | 'recordIngestFailure' | 'pendingInstances' | 'recordAiResult' | 'recordInstanceFailure'>;
+
 export interface IngestQueueOptions {
-  store: WorklistStore;
+  store: IngestStore;
   /** Header and content hash of a file, read once on a decode worker. */
   files: Pick<DecodeService, 'identify'>;
   triage: IngestTriage;
@@ -81,8 +85,17 @@ export class IngestQueue {
    * Re-queues triage of every instance left `pending` (a crash or a shutdown mid-batch).
    * Returns how many were queued; their outcomes arrive as events.
    */
-  resumePending(): Promise<IngestOutcome[]> {
-    const pending = this.options.store.pendingInstances().filter((p) => !this.inFlightInstances.has(p.instanceId));
+  async resumePending(): Promise<IngestOutcome[]> {
+    let recorded;
+    try {
+      recorded = await this.options.store.pendingInstances();
+    } catch (err) {
+      this.log('error', `pending work not resumed: ${toAppError(err).code}`);
+      return [];
+    }
+    // Filtered after the await, in one synchronous step: a second resume (the AI became ready)
+    // never queues an instance the first one took.
+    const pending = recorded.filter((p) => !this.inFlightInstances.has(p.instanceId));
     if (pending.length > 0) this.log('info', `resuming ${pending.length} pending instance(s)`);
     return Promise.all(
       pending.map((p) => {
@@ -154,9 +167,9 @@ export class IngestQueue {
       return this.fail(path, source, { code: 'NOT_AN_IMAGE', message: `${name} is not an image (SOP Class ${header.sopClassUid ?? 'unknown'}): nothing to triage` }, contentSha256);
     }
     const instance = toNewInstance(path, source, contentSha256, header);
-    let added;
+    let added: AddInstanceResult;
     try {
-      added = this.options.store.addInstance(instance);
+      added = await this.options.store.addInstance(instance);
     } catch (err) {
       // The database refused the write (disk full, locked past busy_timeout): the file stays
       // where it is, nothing is half-recorded (one transaction), and a later import retries it.
@@ -182,7 +195,7 @@ export class IngestQueue {
         if (resumed) await access(path);
       } catch {
         const error = { code: 'FILE_MISSING', message: `${name} is no longer on disk` };
-        this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
+        await this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
         this.emit({ type: 'failed', fileName: name, error });
         return { status: 'failed', error, instanceId };
       }
@@ -197,12 +210,12 @@ export class IngestQueue {
         // pending and is triaged when a model becomes ready (resumePending) or at the next start.
         if (error.code === 'AI_UNAVAILABLE') return { status: 'pending', instanceId };
         if (!error.message.includes(name)) error.message = `${name}: ${error.message}`;
-        this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
+        await this.options.store.recordInstanceFailure(instanceId, error.code, error.message);
         this.log('warn', `triage failed for ${logName(path)}: ${error.code}`);
         this.emit({ type: 'failed', fileName: name, error });
         return { status: 'failed', error, instanceId };
       }
-      this.options.store.recordAiResult(instanceId, result);
+      await this.options.store.recordAiResult(instanceId, result);
       this.emit({ type: 'triaged', instanceId, studyInstanceUid, priority: result.priority });
       return { status: 'triaged', instanceId, studyInstanceUid: studyInstanceUid ?? '', priority: result.priority, covid: result.probabilities.covid ?? 0 };
     } finally {
@@ -210,8 +223,13 @@ export class IngestQueue {
     }
   }
 
-  private fail(path: string, source: IngestSource, error: AppError, contentSha256?: string): IngestOutcome {
-    this.options.store.recordIngestFailure({ filePath: path, contentSha256, source, code: error.code, reason: error.message });
+  private async fail(path: string, source: IngestSource, error: AppError, contentSha256?: string): Promise<IngestOutcome> {
+    try {
+      await this.options.store.recordIngestFailure({ filePath: path, contentSha256, source, code: error.code, reason: error.message });
+    } catch (err) {
+      // Not even the failure could be recorded (disk full): the message still reaches the user.
+      this.log('error', `recording the failure of ${logName(path)} failed: ${toAppError(err).code}`);
+    }
     this.log('warn', `ingest failed for ${logName(path)}: ${error.code}`);
     this.emit({ type: 'failed', fileName: displayName(path), error });
     return { status: 'failed', error };

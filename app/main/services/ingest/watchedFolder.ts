@@ -13,13 +13,13 @@
 import { stat } from 'node:fs/promises';
 
 import { walkFiles } from '../studies/fileWalker';
-import type { WorklistStore } from '../worklist/worklistStore';
+import type { WorklistStoreLike } from '../worklist/worklistProtocol';
 import type { IngestOutcome, IngestQueue } from './ingestQueue';
 
 export interface WatchedFolderOptions {
   folder: string;
   queue: IngestQueue;
-  store: Pick<WorklistStore, 'isKnownPath'>;
+  store: WorklistStoreLike<'isKnownPath'>;
   /** Poll interval; default 2000 ms. */
   intervalMs?: number;
   onOutcome?: (path: string, outcome: IngestOutcome) => void;
@@ -79,7 +79,7 @@ export function watchFolder(options: WatchedFolderOptions): WatchedFolder {
       taken.set(path, signature);
       // A path already in the worklist was imported by an earlier run: skip it without reading.
       // A file replaced under a name taken in this run is read again (ingest de-duplicates).
-      if (!replaced && options.store.isKnownPath(path)) continue;
+      if (!replaced && (await options.store.isKnownPath(path))) continue;
       void options.queue.add(path, 'watch').then((outcome) => options.onOutcome?.(path, outcome));
     }
     for (const path of candidates.keys()) if (!seen.has(path)) candidates.delete(path);

@@ -134,6 +134,25 @@ const SORT_SQL: Record<WorklistSortColumn, string> = {
 
 const PRIORITY_RANK: Record<string, number> = { high: 3, medium: 2, low: 1 };
 
+/** The columns of a worklist entry, in the order {@link toEntry} reads them. */
+const ENTRY_SELECT = `SELECT s.study_instance_uid, s.patient_name, s.patient_id, s.study_date, s.modality, s.covid, s.ai_priority,
+    s.out_of_distribution, s.status, s.failure_reason, s.reviewer, s.note, s.first_arrival_ms, i.file_path
+  FROM studies s LEFT JOIN instances i ON i.id = s.top_instance_id`;
+
+/** What the summary PNG of a study needs (main only). */
+export interface StudySummaryRow {
+  path: string | null;
+  priority: AiPriority | null;
+  patientId: string | null;
+  studyDate: string | null;
+  modality: string | null;
+  modelName: string | null;
+  modelVersion: string | null;
+  covid: number | null;
+  normal: number | null;
+  pneumonia: number | null;
+}
+
 
 /** The worklist store over one open database. */
 export class WorklistStore {
@@ -200,6 +219,18 @@ export class WorklistStore {
       audit: db.prepare(
         `SELECT r.action, r.actor, r.note, r.at_ms AS atMs FROM review_actions r JOIN studies s ON s.id = r.study_id
          WHERE s.study_instance_uid = ? ORDER BY r.id`,
+      ),
+      entryByUid: db.prepare(`${ENTRY_SELECT} WHERE s.study_instance_uid = ?`).raw(true),
+      studyFiles: db.prepare(
+        `SELECT i.file_path AS path FROM instances i JOIN series se ON se.id = i.series_id JOIN studies s ON s.id = se.study_id
+         WHERE s.study_instance_uid = ? ORDER BY i.arrival_ms, i.id`,
+      ),
+      studySummary: db.prepare(
+        `SELECT i.file_path AS path, s.ai_priority AS priority, s.patient_id AS patientId, s.study_date AS studyDate, s.modality AS modality,
+           r.model_name AS modelName, r.model_version AS modelVersion, r.covid AS covid, r.normal AS normal, r.pneumonia AS pneumonia
+         FROM studies s LEFT JOIN instances i ON i.id = s.top_instance_id
+         LEFT JOIN ai_results r ON r.id = (SELECT MAX(id) FROM ai_results WHERE instance_id = i.id)
+         WHERE s.study_instance_uid = ?`,
       ),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM studies) AS studies, (SELECT COUNT(*) FROM instances) AS instances,
@@ -383,9 +414,7 @@ export class WorklistStore {
       sort.column === 'covid'
         ? `s.out_of_distribution DESC, s.rank_covid ${dir} NULLS LAST, s.first_arrival_ms ASC, s.id ASC`
         : `${column} ${dir} NULLS LAST, s.first_arrival_ms ASC, s.id ASC`;
-    const sql = `SELECT s.study_instance_uid, s.patient_name, s.patient_id, s.study_date, s.modality, s.covid, s.ai_priority,
-        s.out_of_distribution, s.status, s.failure_reason, s.reviewer, s.note, s.first_arrival_ms, i.file_path
-      FROM studies s LEFT JOIN instances i ON i.id = s.top_instance_id ${where} ORDER BY ${order}`;
+    const sql = `${ENTRY_SELECT} ${where} ORDER BY ${order}`;
     // Rows as arrays (better-sqlite3 raw mode) and one prepared statement per query shape:
     // building 10,000 keyed row objects and re-preparing were half the time of a full list.
     let stmt = this.queryCache.get(sql);
@@ -407,6 +436,30 @@ export class WorklistStore {
     const counts: Record<AiPriority | 'none', number> = { unreliable: 0, high: 0, medium: 0, low: 0, none: 0 };
     for (const r of rows) counts[r.priority ?? 'none'] += r.n;
     return counts;
+  }
+
+  /** One study's worklist entry (a review answers with it; a whole-list query would cost 10,000 rows). */
+  worklistEntry(studyInstanceUid: string): WorklistEntry | undefined {
+    const row = this.stmt.entryByUid.get(studyInstanceUid) as unknown[] | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+
+  /** Files of a study, in arrival order (main only: paths never reach the renderer). */
+  studyFilePaths(studyInstanceUid: string): string[] {
+    return (this.stmt.studyFiles.all(studyInstanceUid) as { path: string }[]).map((r) => r.path);
+  }
+
+  /** The study's top image and its latest AI result, for the summary PNG. */
+  studySummary(studyInstanceUid: string): StudySummaryRow | undefined {
+    return this.stmt.studySummary.get(studyInstanceUid) as StudySummaryRow | undefined;
+  }
+
+  /**
+   * SQLite's data_version: changes when another connection (`cxr listen`, `cxr import`) commits
+   * to this database, never for this connection's own writes. Polled for live updates.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   /** Row counts, for summaries and tests. */

@@ -46,7 +46,7 @@ describe('worklist rows written by another process', () => {
       });
       other.db.close();
       await expect.poll(() => changes, { timeout: 3000 }).toBeGreaterThan(before);
-      expect(services.worklist.store.worklist().map((e) => e.studyInstanceUid)).toEqual(['2.25.1']);
+      expect((await services.worklist.store.worklist()).map((e) => e.studyInstanceUid)).toEqual(['2.25.1']);
     } finally {
       await services.close();
     }
