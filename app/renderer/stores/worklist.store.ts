@@ -129,7 +129,8 @@ export function createWorklistStore(api: PreloadApi): WorklistStore {
     };
 
     return {
-      mode: 'viewer',
+      // The nurse's start screen (issue #5); opening files switches to the viewer (AppContext).
+      mode: 'worklist',
       openedFromWorklist: false,
       entries: [],
       counts: EMPTY_COUNTS,

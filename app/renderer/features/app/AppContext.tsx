@@ -27,7 +27,7 @@ export interface AppStores {
 
 /** Creates the stores of one window around its API. */
 export function createAppStores(api: PreloadApi): AppStores {
-  return {
+  const stores: AppStores = {
     api,
     studies: createStudiesStore(api),
     imports: createImportStore(api),
@@ -36,6 +36,31 @@ export function createAppStores(api: PreloadApi): AppStores {
     worklist: createWorklistStore(api),
     sources: createSourcesStore(api),
   };
+  showViewerWhenFilesAreOpened(stores);
+  return stores;
+}
+
+/**
+ * Which screen shows: the worklist is the start screen (a nurse opens the app and sees what
+ * arrived, issue #5), but opening files is a radiologist reading them (issue #2), so the
+ * viewer comes forward when files are opened (menu, dialog, drop) and when the app was started
+ * with files (the first study list already holds studies).
+ */
+function showViewerWhenFilesAreOpened({ imports, studies, worklist }: AppStores): void {
+  imports.subscribe((now, before) => {
+    if (now.job && now.job.jobId !== before.job?.jobId) worklist.getState().setMode('viewer');
+  });
+  // The startup rule yields to a screen chosen before the first list arrived.
+  let userChoseScreen = false;
+  const stopWatchingChoice = worklist.subscribe((now, before) => {
+    if (now.mode !== before.mode) userChoseScreen = true;
+  });
+  const stopWatchingFirstList = studies.subscribe((now) => {
+    if (now.status !== 'ready') return;
+    stopWatchingFirstList();
+    stopWatchingChoice();
+    if (now.patients.length > 0 && !userChoseScreen) worklist.getState().setMode('viewer');
+  });
 }
 
 const AppContext = createContext<AppStores | undefined>(undefined);
