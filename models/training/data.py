@@ -168,8 +168,10 @@ def tensor_augment(t: np.ndarray, rng: random.Random) -> np.ndarray:
 class TrainDataset(torch.utils.data.Dataset):
     """Indexed by (record index, per-draw seed) pairs so each run is reproducible."""
 
-    def __init__(self, records, seed: int):
+    def __init__(self, records, seed: int, recipe: str = "v1", style_p: float = 0.75):
         self.records = records
+        self.recipe = recipe
+        self.style_p = style_p
         self.images = [load_gray(r.path) for r in records]  # ~1000 small JPEGs: fits in RAM
         self.seed = seed
 
@@ -179,7 +181,10 @@ class TrainDataset(torch.utils.data.Dataset):
     def __getitem__(self, key):
         idx, draw_seed = key
         rng = random.Random(draw_seed)
-        img = augment(self.images[idx], rng)
+        if self.recipe == "v1.1":
+            img = augment_v11(self.images[idx], rng, self.style_p)
+        else:
+            img = augment(self.images[idx], rng)
         t = tensor_augment(preprocess(np.asarray(img)), rng)
         r = self.records[idx]
         return torch.from_numpy(t), r.label, int(r.origin == "figure")
@@ -210,3 +215,136 @@ class DrawSampler(torch.utils.data.Sampler):
 def preprocess_records(records):
     """Deterministic reference preprocessing (no augmentation) -> float32 [N,1,S,S]."""
     return np.stack([preprocess(np.asarray(load_gray(r.path))) for r in records])
+
+
+# ----------------------------------------------------------------------------- recipe v1.1: hospital styles
+# Other hospitals' acquisition and processing (tone curves, CR/DR edge enhancement, noise, blur,
+# collimation, markers) and children (chest small in a larger field) made from *every* training image,
+# NIH films included, so that "does not look like an NIH film" stops being evidence for COVID.
+# Parameters are drawn at random here; stress.py evaluates fixed settings with its own code.
+# Deliberately NOT used here (held out, to have a few stress families the recipe never saw):
+# log/film-like LUTs, median-filter denoising and histogram flattening.
+
+
+def _child_field(img: Image.Image, rng: random.Random) -> Image.Image:
+    """The chest occupies a smaller central part of a larger (dark, noisy) field, maybe narrower."""
+    w, h = img.size
+    s = rng.uniform(0.5, 0.9)
+    narrow = rng.uniform(0.7, 1.0) if rng.random() < 0.5 else 1.0
+    cw, ch = max(16, int(w * s * narrow)), max(16, int(h * s))
+    chest = img.resize((cw, ch), Image.BILINEAR)
+    a = np.asarray(img)
+    bg = float(np.percentile(a, rng.uniform(0, 10))) + rng.uniform(-10, 25)
+    nrng = np.random.default_rng(rng.getrandbits(32))
+    field = np.clip(bg + nrng.normal(0, rng.uniform(0, 8), size=(h, w)), 0, 255).astype(np.uint8)
+    out = Image.fromarray(field)
+    x0 = int((w - cw) * rng.uniform(0.3, 0.7))
+    y0 = int((h - ch) * rng.uniform(0.2, 0.7))
+    out.paste(chest, (x0, y0))
+    return out
+
+
+def _tone(img: Image.Image, rng: random.Random) -> Image.Image:
+    x = np.arange(256) / 255.0
+    if rng.random() < 0.5:
+        y = x ** np.exp(rng.uniform(np.log(0.45), np.log(2.2)))
+    else:  # sigmoid contrast around a random centre
+        g, c = rng.uniform(3, 12), rng.uniform(0.35, 0.65)
+        y = 1 / (1 + np.exp(-g * (x - c)))
+        y = (y - y[0]) / (y[-1] - y[0])
+    return img.point([int(round(255 * v)) for v in np.clip(y, 0, 1)])
+
+
+def _collimation(img: Image.Image, rng: random.Random) -> Image.Image:
+    """Shutter edges that cover the image border (not padding around it), black or white."""
+    w, h = img.size
+    img = img.copy()
+    draw = ImageDraw.Draw(img)
+    value = rng.choice([0, 255, rng.randint(0, 60), rng.randint(200, 255)])
+    for side in ("l", "r", "t", "b"):
+        if rng.random() < 0.7:
+            f = rng.uniform(0.02, 0.14)
+            if side == "l":
+                draw.rectangle([0, 0, int(f * w), h], fill=value)
+            elif side == "r":
+                draw.rectangle([w - int(f * w), 0, w, h], fill=value)
+            elif side == "t":
+                draw.rectangle([0, 0, w, int(f * h)], fill=value)
+            else:
+                draw.rectangle([0, h - int(f * h), w, h], fill=value)
+    return img
+
+
+def _marker(img: Image.Image, rng: random.Random) -> Image.Image:
+    """An L/R lead marker (letter in a box) near a corner, sometimes a line of burnt-in text."""
+    w, h = img.size
+    img = img.copy()
+    letter = rng.choice("LRLR")
+    tile = Image.new("L", (14, 16), 0)
+    d = ImageDraw.Draw(tile)
+    d.text((4, 2), letter, fill=255, font=_FONT)
+    if rng.random() < 0.5:
+        d.rectangle([0, 0, 13, 15], outline=255)
+    sc = rng.uniform(2.0, 5.0) * max(w, h) / 512
+    tile = tile.resize((max(1, int(14 * sc)), max(1, int(16 * sc))))
+    x = rng.choice([rng.randint(0, w // 5), rng.randint(4 * w // 5 - tile.width, max(4 * w // 5 - tile.width, w - tile.width))])
+    y = rng.randint(0, max(0, h // 4))
+    img.paste(rng.choice([255, 230, 0]), (max(0, x), y), tile)
+    if rng.random() < 0.5:
+        img = _draw_text_and_arrows(img, rng)
+    return img
+
+
+def hospital_style(img: Image.Image, rng: random.Random) -> Image.Image:
+    if rng.random() < 0.15:  # lung-centred crop
+        w, h = img.size
+        fw, fh = rng.uniform(0.6, 0.85), rng.uniform(0.6, 0.85)
+        x0, y0 = int(w * (1 - fw) * rng.uniform(0.3, 0.7)), int(h * (1 - fh) * rng.uniform(0.2, 0.6))
+        img = img.crop((x0, y0, x0 + int(w * fw), y0 + int(h * fh)))
+    if rng.random() < 0.25:
+        img = _child_field(img, rng)
+    if rng.random() < 0.5:
+        img = _tone(img, rng)
+    if rng.random() < 0.35:  # CR/DR edge enhancement, stronger than in v1
+        img = img.filter(ImageFilter.UnsharpMask(radius=rng.uniform(2, 12), percent=rng.randint(100, 400),
+                                                 threshold=rng.randint(0, 3)))
+    if rng.random() < 0.2:
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(1.0, 3.0)))
+    if rng.random() < 0.3:
+        a = np.asarray(img).astype(np.float32)
+        nrng = np.random.default_rng(rng.getrandbits(32))
+        sigma = rng.uniform(2, 20)
+        if rng.random() < 0.5:  # signal-dependent (quantum-like) noise
+            a = a + nrng.normal(0, 1, a.shape) * sigma * np.sqrt(np.maximum(a, 1) / 128.0)
+        else:
+            a = a + nrng.normal(0, sigma, a.shape)
+        img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+    if rng.random() < 0.2:
+        img = _collimation(img, rng)
+    if rng.random() < 0.25:
+        img = _marker(img, rng)
+    return img
+
+
+def augment_v11(img: Image.Image, rng: random.Random, style_p: float = 0.75) -> Image.Image:
+    if rng.random() < style_p:
+        img = hospital_style(img, rng)
+    return augment(img, rng)
+
+
+def sampling_weights_fixed_share(records, figure_share):
+    """Balanced over labels; within a label, figures get a fixed share of the draws
+    (figure_share[label]); labels absent from figure_share keep their single/only origin."""
+    cells = {}
+    for r in records:
+        cells[(r.label, r.origin)] = cells.get((r.label, r.origin), 0) + 1
+    weights = []
+    for r in records:
+        origins = [k[1] for k in cells if k[0] == r.label]
+        if len(origins) == 1:
+            share = 1.0
+        else:
+            f = figure_share[r.label]
+            share = f if r.origin == "figure" else 1.0 - f
+        weights.append((1.0 / len(LABELS)) * share / cells[(r.label, r.origin)])
+    return np.asarray(weights, dtype=np.float64), cells

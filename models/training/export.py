@@ -120,6 +120,10 @@ def training_data_summary():
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--version", default=None, help="model version (default: keep the one in model.json)")
+    args = ap.parse_args()
     seed_everything()
     cal = read_json(os.path.join(RUN_DIR, "calibration.json"))
     wrapper = load_wrapper()
@@ -135,7 +139,7 @@ def main():
     manifest = {
         "$schema": "../model.schema.json",
         "name": "cxr-tri-v1",
-        "version": "1.0.0",
+        "version": args.version or old.get("version", "1.0.0"),
         "file": "model.onnx",
         "sha256": sha256_file(onnx_path),
         "sizeBytes": os.path.getsize(onnx_path),

@@ -15,7 +15,8 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
 from common import RUN_DIR, SEED, seed_everything
-from data import DrawSampler, TrainDataset, preprocess_records, read_manifest, sampling_weights
+from data import (DrawSampler, TrainDataset, preprocess_records, read_manifest, sampling_weights,
+                  sampling_weights_fixed_share)
 from model import CxrNet
 
 
@@ -74,6 +75,14 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--ema-decay", type=float, default=0.0,
                     help="if > 0: evaluate and save an exponential moving average of the weights")
+    ap.add_argument("--recipe", default="v1", choices=["v1", "v1.1"],
+                    help="v1.1: + hospital-style augmentation (data.hospital_style) and fixed figure shares")
+    ap.add_argument("--figure-share-normal", type=float, default=0.15, help="v1.1: share of normal draws from figures")
+    ap.add_argument("--figure-share-pneumonia", type=float, default=0.40,
+                    help="v1.1: share of pneumonia draws from figures")
+    ap.add_argument("--sampling", default=None, choices=["sqrt", "fixed"],
+                    help="origin shares within a label: sqrt (v1) or fixed figure shares (v1.1 default)")
+    ap.add_argument("--style-p", type=float, default=0.75, help="v1.1: share of draws given a hospital style")
     ap.add_argument("--out", default=RUN_DIR)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
@@ -86,7 +95,13 @@ def main():
     if args.subset:
         rng = np.random.default_rng(args.seed)
         train = [train[i] for i in sorted(rng.choice(len(train), args.subset, replace=False))]
-    weights, cells = sampling_weights(train)
+    if args.sampling is None:
+        args.sampling = "fixed" if args.recipe == "v1.1" else "sqrt"
+    if args.sampling == "fixed":
+        weights, cells = sampling_weights_fixed_share(
+            train, {1: args.figure_share_normal, 2: args.figure_share_pneumonia})
+    else:
+        weights, cells = sampling_weights(train)
 
     val_cache = os.path.join(args.out, "val_tensors.npy")
     if os.path.exists(val_cache):
@@ -97,7 +112,7 @@ def main():
     y_val = np.array([r.label for r in val])
     o_val = np.array([r.origin for r in val])
 
-    dataset = TrainDataset(train, args.seed)
+    dataset = TrainDataset(train, args.seed, args.recipe, args.style_p)
     sampler = DrawSampler(weights, args.draws, args.seed)
     loader = torch.utils.data.DataLoader(
         dataset, batch_size=args.batch, sampler=sampler, num_workers=args.workers,
