@@ -239,6 +239,7 @@ function WorklistTable() {
   const sort = useWorklist((s) => s.sort);
   const selectedIndex = useWorklist((s) => s.selectedIndex);
   const status = useWorklist((s) => s.status);
+  const error = useWorklist((s) => s.error);
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(() => stores.worklist.getState().scrollTop);
   const [height, setHeight] = useState(600);
@@ -308,7 +309,13 @@ function WorklistTable() {
             );
           })}
         </div>
-        {entries.length === 0 ? (
+        {status === 'error' ? (
+          // An empty list would read as "nothing arrived": say that the list itself is unavailable.
+          <div className="wl-list-error" role="alert" data-testid="worklist-error">
+            <span className="tag">⚠ Error:</span> the worklist cannot be shown{entries.length > 0 ? ' (the rows below may be out of date)' : ''}: {error?.message ?? 'unknown error'}
+          </div>
+        ) : null}
+        {entries.length === 0 && status !== 'error' ? (
           <div className="empty-list dim" data-testid="worklist-empty">
             {status === 'loading' ? 'Loading…' : 'No studies. Import a folder, or send images to the DICOM listener.'}
           </div>
