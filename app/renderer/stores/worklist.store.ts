@@ -24,6 +24,8 @@ const EMPTY_COUNTS: WorklistCounts = { unreliable: 0, high: 0, medium: 0, low: 0
 
 export interface WorklistState {
   mode: AppMode;
+  /** True once anything chose the screen (a click, opening a study or files): the start-up rule then keeps out. */
+  modeChosen: boolean;
   /** True when the viewer was opened from the worklist (Esc / Back returns there). */
   openedFromWorklist: boolean;
   entries: WorklistRow[];
@@ -131,6 +133,7 @@ export function createWorklistStore(api: PreloadApi): WorklistStore {
     return {
       // The nurse's start screen (issue #5); opening files switches to the viewer (AppContext).
       mode: 'worklist',
+      modeChosen: false,
       openedFromWorklist: false,
       entries: [],
       counts: EMPTY_COUNTS,
@@ -141,7 +144,7 @@ export function createWorklistStore(api: PreloadApi): WorklistStore {
       scrollTop: 0,
       imports: {},
       setMode(mode) {
-        set({ mode, openedFromWorklist: mode === 'viewer' ? get().openedFromWorklist : false });
+        set({ mode, modeChosen: true, openedFromWorklist: mode === 'viewer' ? get().openedFromWorklist : false });
       },
       refresh() {
         // Live updates can arrive faster than queries finish: at most one query runs, and one more follows it.
@@ -203,7 +206,7 @@ export function createWorklistStore(api: PreloadApi): WorklistStore {
         if (!row) return undefined;
         try {
           const { studyKey } = await invokeOrThrow(api, 'worklist:open', { studyInstanceUid: row.studyInstanceUid });
-          set({ mode: 'viewer', openedFromWorklist: true, message: undefined });
+          set({ mode: 'viewer', modeChosen: true, openedFromWorklist: true, message: undefined });
           return studyKey;
         } catch (err) {
           set({ message: `The study cannot be opened: ${errorOf(err).message}` });

@@ -50,16 +50,11 @@ function showViewerWhenFilesAreOpened({ imports, studies, worklist }: AppStores)
   imports.subscribe((now, before) => {
     if (now.job && now.job.jobId !== before.job?.jobId) worklist.getState().setMode('viewer');
   });
-  // The startup rule yields to a screen chosen before the first list arrived.
-  let userChoseScreen = false;
-  const stopWatchingChoice = worklist.subscribe((now, before) => {
-    if (now.mode !== before.mode) userChoseScreen = true;
-  });
   const stopWatchingFirstList = studies.subscribe((now) => {
     if (now.status !== 'ready') return;
     stopWatchingFirstList();
-    stopWatchingChoice();
-    if (now.patients.length > 0 && !userChoseScreen) worklist.getState().setMode('viewer');
+    // A screen chosen before the first list arrived (even the worklist it was already on) stays.
+    if (now.patients.length > 0 && !worklist.getState().modeChosen) worklist.getState().setMode('viewer');
   });
 }
 

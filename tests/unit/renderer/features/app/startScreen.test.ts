@@ -39,7 +39,7 @@ describe('start screen', () => {
 
   it('keeps the screen the user chose before the first study list arrived', async () => {
     const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: withStudies } }) }));
-    stores.worklist.getState().setMode('viewer');
+    // A click on "Worklist" while the app is already there is a choice too.
     stores.worklist.getState().setMode('worklist');
     await stores.studies.getState().refresh();
     expect(stores.worklist.getState().mode).toBe('worklist');
