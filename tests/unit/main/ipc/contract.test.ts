@@ -8,14 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMainServices, type MainServices } from '../../../../app/main/ipc/mainServices';
-import { silentLogger } from '../../../../app/main/ipc/log';
-import { createDecodePool } from '../../../../app/main/services/decoding/decodePool';
+import type { MainServices } from '../../../../app/main/ipc/mainServices';
 import { channels, contract, type Channel, type ImportProgress, type PatientSummary, type RequestOf, type WorklistProgress, type WorklistRow } from '../../../../app/shared/ipc/contract';
 import type { Result } from '../../../../app/shared/result';
 import { BASIC_TEXT_SR, el, TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
 import { makeTempDir, requireTools, runTool } from '../../../fixtures/tools';
 import { buildDecodeWorker } from '../../globalSetup';
+import { createTestMainServices } from './testMainServices';
 
 const tmp = makeTempDir('cxr-contract-');
 const ctx = { shell: 'harness' as const };
@@ -97,13 +96,7 @@ const allStudies = (patients: PatientSummary[]) => patients.flatMap((p) => p.stu
 beforeAll(async () => {
   await buildDecodeWorker();
   writeFixtures(tmp.dir);
-  services = createMainServices({
-    decode: createDecodePool({ size: 1 }),
-    importDir: join(tmp.dir, 'user-data', 'imports'),
-    logger: silentLogger,
-    shell: 'harness',
-    version: '0.0.0-test',
-    platform: process.platform,
+  services = createTestMainServices(join(tmp.dir, 'user-data'), {
     openDialog: async (kind) => (kind === 'folder' ? [join(tmp.dir, 'in')] : []),
     validateResponses: true,
     ai: { defaultModelPath: join(__dirname, '../../../../models/cxr-tri-v1/model.json'), settingsPath: join(tmp.dir, 'user-data', 'ai-settings.json') },

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { silentLogger } from '../../../../app/main/ipc/log';
-import { createMainServices } from '../../../../app/main/ipc/mainServices';
-import { createDecodePool } from '../../../../app/main/services/decoding/decodePool';
 import { openWorklistDb } from '../../../../app/main/services/worklist/worklistDb';
 import { WorklistStore } from '../../../../app/main/services/worklist/worklistStore';
 import { makeTempDir } from '../../../fixtures/tools';
+import { createTestMainServices } from './testMainServices';
 
 const tmp = makeTempDir('cxr-external-');
 afterAll(() => tmp.cleanup());
@@ -14,17 +12,7 @@ afterAll(() => tmp.cleanup());
 describe('worklist rows written by another process', () => {
   it('reach an open app as worklist:changed (same database as cxr listen)', async () => {
     const databasePath = join(tmp.dir, 'worklist.sqlite');
-    const services = createMainServices({
-      decode: createDecodePool({ size: 1 }),
-      importDir: join(tmp.dir, 'imports'),
-      logger: silentLogger,
-      shell: 'harness',
-      version: '0.0.0-test',
-      platform: process.platform,
-      openDialog: async () => [],
-      databasePath,
-      externalChangePollMs: 50,
-    });
+    const services = createTestMainServices(tmp.dir, { databasePath, externalChangePollMs: 50 });
     try {
       let changes = 0;
       services.events.subscribe((event) => {

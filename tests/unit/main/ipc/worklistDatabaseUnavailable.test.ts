@@ -3,10 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { silentLogger } from '../../../../app/main/ipc/log';
-import { createMainServices } from '../../../../app/main/ipc/mainServices';
-import { createDecodePool } from '../../../../app/main/services/decoding/decodePool';
 import { makeTempDir } from '../../../fixtures/tools';
+import { createTestMainServices } from './testMainServices';
 
 const tmp = makeTempDir('cxr-db-unavailable-');
 afterAll(() => tmp.cleanup());
@@ -15,16 +13,7 @@ describe('worklist database that cannot be opened', () => {
   it('answers worklist calls with the reason, keeps the other channels working, and opens the file once it is usable', async () => {
     const databasePath = join(tmp.dir, 'worklist.sqlite');
     writeFileSync(databasePath, Buffer.alloc(8192, 0x5a)); // not SQLite
-    const services = createMainServices({
-      decode: createDecodePool({ size: 1 }),
-      importDir: join(tmp.dir, 'imports'),
-      logger: silentLogger,
-      shell: 'harness',
-      version: '0.0.0-test',
-      platform: process.platform,
-      openDialog: async () => [],
-      databasePath,
-    });
+    const services = createTestMainServices(tmp.dir, { databasePath });
     try {
       const call = (channel: string, request: object) => services.router.dispatch(channel, request, { shell: 'harness' });
       const list = await call('worklist:list', {});
