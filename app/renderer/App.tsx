@@ -19,6 +19,7 @@ import { ResearchNotice } from './features/notice/ResearchNotice';
 import { AiPanel } from './features/ai/AiPanel';
 import { WorklistView } from './features/worklist/WorklistView';
 import { backToWorklist } from './features/worklist/worklistActions';
+import { DismissibleNotice } from './features/notice/DismissibleNotice';
 
 function useMainEvents(stores: AppStores): void {
   useEffect(() => {
@@ -86,14 +87,7 @@ function Shell() {
       <main className="workspace">
         <StudyBrowser />
         <section className="viewer-area">
-          {notice ? (
-            <div className="notice-banner" role="status" data-testid="viewer-notice">
-              {notice}
-              <button type="button" className="link" onClick={() => stores.viewer.getState().setNotice(undefined)}>
-                Dismiss
-              </button>
-            </div>
-          ) : null}
+          <DismissibleNotice message={notice} testId="viewer-notice" onDismiss={() => stores.viewer.getState().setNotice(undefined)} />
           <ViewportGrid />
         </section>
         {tagsOpen ? <TagBrowser /> : null}

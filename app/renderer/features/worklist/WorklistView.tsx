@@ -14,6 +14,7 @@ import { downloadBlob } from './download';
 import { EscalateDialog } from './EscalateDialog';
 import { SourcesBar } from './SourcesBar';
 import { handleWorklistKey, openSelectedStudy } from './worklistActions';
+import { DismissibleNotice } from '../notice/DismissibleNotice';
 import {
   buildDisplayItems,
   daToIso,
@@ -379,14 +380,7 @@ export function WorklistView() {
       <SourcesBar />
       <Filters />
       <ImportBars />
-      {message ? (
-        <div className="notice-banner" role="status" data-testid="worklist-message">
-          {message}
-          <button type="button" className="link" onClick={() => stores.worklist.getState().setMessage(undefined)}>
-            Dismiss
-          </button>
-        </div>
-      ) : null}
+      <DismissibleNotice message={message} testId="worklist-message" onDismiss={() => stores.worklist.getState().setMessage(undefined)} />
       <WorklistTable />
       <div className="wl-keys dim small">↑/↓ move · Enter open · R reviewed · E escalate · Esc back from the viewer</div>
       {escalating ? <EscalateDialog /> : null}
