@@ -9,7 +9,6 @@ import type { DecodedFrame } from '../../../shared/imaging/types';
 import type { TagNode } from '../../../shared/ipc/contract';
 import { CodedError, toAppError } from '../../../shared/result';
 import { decodeFile, readHeaderFromBytes, readTagsFromBytes } from './decodeFile';
-import { sha256File, WHOLE_FILE_HASH_LIMIT } from '../ingest/fileIdentity';
 import type { FileIdentity, InstanceHeader, Thumbnail } from './decodeService';
 import { baseName, decodeError, DecodeErrorCode } from './decodeErrors';
 import { resolveReferencedFiles } from './dicomdir';
@@ -77,30 +76,13 @@ export async function readHeaderTask(path: string): Promise<InstanceHeader> {
 
 /**
  * Header and sha256 of a file from one read (issue #5: an import read each file three times).
- * Files over the whole-file hash limit are hashed as a stream and their header probed, so
- * memory stays bounded.
+ * The whole file is read, as the triage that follows reads it anyway.
  */
 export async function identifyTask(path: string): Promise<FileIdentity> {
-  const name = baseName(path);
-  let size: number;
+  const bytes = await readFileBytes(path);
+  const contentSha256 = createHash('sha256').update(bytes).digest('hex');
   try {
-    size = (await stat(path)).size;
-  } catch (err) {
-    throw decodeError(DecodeErrorCode.FILE_READ_FAILED, name, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let bytes: Uint8Array | undefined;
-  let contentSha256: string;
-  if (size > WHOLE_FILE_HASH_LIMIT) {
-    contentSha256 = await sha256File(path).catch((err: NodeJS.ErrnoException) => {
-      throw decodeError(DecodeErrorCode.FILE_READ_FAILED, name, `cannot read the file (${err.code ?? 'error'})`);
-    });
-  } else {
-    bytes = await readFileBytes(path);
-    contentSha256 = createHash('sha256').update(bytes).digest('hex');
-  }
-  try {
-    const header = bytes ? await completeHeader(path, readHeaderFromBytes(bytes, name), bytes) : await readHeaderTask(path);
-    return { contentSha256, header };
+    return { contentSha256, header: await completeHeader(path, readHeaderFromBytes(bytes, baseName(path)), bytes) };
   } catch (err) {
     return { contentSha256, error: toAppError(err, 'UNREADABLE') };
   }

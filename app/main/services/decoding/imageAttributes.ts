@@ -8,20 +8,11 @@ import { MAX_DECODED_BYTES, MAX_DIMENSION, type ImageDisplayInfo, type LookupTab
 import { decodeError, DecodeErrorCode } from './decodeErrors';
 import { elementOf, numberOfFramesOf, numStr, str, stringCount, us, us_or_ss } from './parseDicom';
 
-/** Image Pixel module attributes as stored in the file, validated. */
-export interface PixelModuleInfo {
-  rows: number;
-  columns: number;
-  /** As stored: 1 or 3. */
-  samplesPerPixel: 1 | 3;
-  photometricInterpretation: string;
-  bitsAllocated: number;
-  bitsStored: number;
-  highBit: number;
-  pixelRepresentation: 0 | 1;
-  planarConfiguration: 0 | 1;
-  numberOfFrames: number;
-}
+/** Image Pixel module attributes as stored in the file, validated: the display info's pixel fields plus the sample layout. */
+export type PixelModuleInfo = Pick<
+  ImageDisplayInfo,
+  'rows' | 'columns' | 'samplesPerPixel' | 'photometricInterpretation' | 'bitsAllocated' | 'bitsStored' | 'highBit' | 'pixelRepresentation' | 'numberOfFrames'
+> & { planarConfiguration: 0 | 1 };
 
 /**
  * Reads and validates the Image Pixel module. Refuses images above MAX_DIMENSION or

@@ -1,36 +1,11 @@
 /**
- * Content identity of incoming files: the sha256 of the file bytes, a short hash that names a
- * file in logs (never its path, which may hold a patient's name), and UIDs derived from a
- * hash for files that have none (PNG/JPEG, or a DICOM file missing its UIDs).
+ * Identity helpers for incoming files: a short hash that names a file in logs (never its path,
+ * which may hold a patient's name), and UIDs derived from the content hash for files that have
+ * none (PNG/JPEG, or a DICOM file missing its UIDs). The content hash itself is computed on the
+ * decode worker (decodeTasks.identifyTask).
  */
-import { createHash, webcrypto } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-
-/** Files up to this size are hashed whole with WebCrypto; larger ones are streamed. */
-export const WHOLE_FILE_HASH_LIMIT = 64 * 1024 * 1024;
-
-/**
- * Sha256 (hex) of a file's bytes. Up to 64 MB (every radiograph we expect): read and digested
- * with WebCrypto, whose digest runs on libuv's thread pool, so the main event loop (the
- * Electron UI's) does no hashing. Larger files are streamed through node:crypto so memory
- * stays bounded.
- */
-export async function sha256File(path: string): Promise<string> {
-  const info = await stat(path);
-  if (info.size <= WHOLE_FILE_HASH_LIMIT) {
-    const bytes = await readFile(path);
-    return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-  }
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => hash.update(chunk));
-    stream.on('error', reject);
-    stream.on('end', () => resolve(hash.digest('hex')));
-  });
-}
 
 /** A 12-hex-digit name for a path in log lines. */
 export function logName(path: string): string {
