@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { main } from '../../../../app/main/cli/cxr';
-import { makeTempDir, requireTools } from '../../../fixtures/tools';
+import { makeTempDir, requireTools, toolPath } from '../../../fixtures/tools';
 import { buildCli } from '../../globalSetup';
 import { writeChestDicom, writeChestPng, writeCorruptDicom } from '../services/ingest/ingestFixtures';
 
@@ -123,9 +123,9 @@ describe.skipIf(!requireTools('echoscu', 'storescu'))('cxr listen', () => {
     const done = exited(child);
     try {
       const { listening } = (await lines.next((l) => 'listening' in l)) as { listening: { port: number } };
-      await exec('echoscu', ['-aec', 'CXR_TEST', '127.0.0.1', String(listening.port)]);
+      await exec(toolPath('echoscu'), ['-aec', 'CXR_TEST', '127.0.0.1', String(listening.port)]);
       const sources = [0, 1, 2].map((i) => writeChestDicom(join(tmp.dir, 'push', `push${i}.dcm`), 800 + i));
-      await exec('storescu', ['-aec', 'CXR_TEST', '127.0.0.1', String(listening.port), ...sources]);
+      await exec(toolPath('storescu'), ['-aec', 'CXR_TEST', '127.0.0.1', String(listening.port), ...sources]);
       await lines.next(() => lines.all.filter((l) => l.event === 'triaged').length >= 3);
     } finally {
       child.kill('SIGTERM');

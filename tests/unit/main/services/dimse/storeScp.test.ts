@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { startStoreScp, type StoredInstance } from '../../../../../app/main/services/dimse/storeScp';
-import { makeTempDir, requireTools } from '../../../../fixtures/tools';
+import { makeTempDir, requireTools, toolPath } from '../../../../fixtures/tools';
 import { writeChestDicom } from '../ingest/ingestFixtures';
 
 const run = promisify(execFile);
@@ -24,7 +24,7 @@ function files(n: number, prefix: string): string[] {
 
 async function storescu(port: number, paths: string[], aet = 'CXR_TRIAGE'): Promise<{ code: number; stderr: string }> {
   try {
-    const r = await run('storescu', ['-v', '-aec', aet, '-xs', '127.0.0.1', String(port), ...paths], { timeout: 30_000 });
+    const r = await run(toolPath('storescu'), ['-v', '-aec', aet, '-xs', '127.0.0.1', String(port), ...paths], { timeout: 30_000 });
     return { code: 0, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stderr: string };
@@ -36,7 +36,7 @@ describe.skipIf(!haveDcmtk)('DICOM listener (dcmtk peers)', () => {
   it('answers C-ECHO from echoscu', async () => {
     const scp = await startStoreScp({ port: 0, aeTitle: 'CXR_TRIAGE', storageDir: join(tmp.dir, 'echo'), onStored: () => {} });
     try {
-      const r = await run('echoscu', ['-v', '-aec', 'CXR_TRIAGE', '127.0.0.1', String(scp.port)], { timeout: 15_000 });
+      const r = await run(toolPath('echoscu'), ['-v', '-aec', 'CXR_TRIAGE', '127.0.0.1', String(scp.port)], { timeout: 15_000 });
       expect(r.stderr).toMatch(/Received Echo Response \(Success\)/);
     } finally {
       await scp.close();

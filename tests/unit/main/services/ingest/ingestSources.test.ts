@@ -17,7 +17,7 @@ import { startIngestSources, writeFileAtomic, type IngestSources, type IngestSou
 import { readIngestSettings } from '../../../../../app/main/services/worklist/ingestSettings';
 import { openWorklistDb } from '../../../../../app/main/services/worklist/worklistDb';
 import { WorklistStore } from '../../../../../app/main/services/worklist/worklistStore';
-import { hasTool, makeTempDir } from '../../../../fixtures/tools';
+import { makeTempDir, requireTools, toolPath } from '../../../../fixtures/tools';
 import { fakeTriage, writeChestDicom } from './ingestFixtures';
 
 const run = promisify(execFile);
@@ -108,12 +108,12 @@ describe('ingest sources', () => {
     expect(bound.port).toBeGreaterThan(0);
   });
 
-  it.skipIf(!hasTool('storescu'))('counts received instances and hands them to the worklist', async () => {
+  it.skipIf(!requireTools('storescu'))('counts received instances and hands them to the worklist', async () => {
     const { sources, store, queue, dir } = setUp({ initial: { listener: { port: 0, aeTitle: 'CXR_TRIAGE' } } });
     await sources.ready;
     const port = sources.status().listener.port!;
     const file = writeChestDicom(join(dir, 'src', 'sent41.dcm'), 41);
-    await run('storescu', ['-aec', 'CXR_TRIAGE', '127.0.0.1', String(port), file], { timeout: 30_000 });
+    await run(toolPath('storescu'), ['-aec', 'CXR_TRIAGE', '127.0.0.1', String(port), file], { timeout: 30_000 });
     await expect.poll(() => sources.status().listener.received, { timeout: 5000 }).toBe(1);
     await queue.idle();
     expect(store.worklist()).toHaveLength(1);
