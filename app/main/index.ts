@@ -12,7 +12,7 @@ import { createMainServices, type MainServices } from './ipc/mainServices';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './security/appProtocol';
 import { hardenSession, hardenWebContents } from './security/electronHardening';
 import { createDecodePool } from './services/decoding/decodePool';
-import { findDefaultModel } from './services/inference/modelRegistry';
+import { findDefaultModel, listBundledModels } from './services/inference/modelRegistry';
 import { readIngestSettings } from './services/worklist/ingestSettings';
 import { defaultDatabasePath } from './services/worklist/worklistDb';
 import { appMenuTemplate } from './window/appMenu';
@@ -81,6 +81,7 @@ async function start(): Promise<void> {
     ai: {
       // Packaged: resources/models (outside app.asar, so onnxruntime's native code can read it).
       defaultModelPath: findDefaultModel(__dirname, app.isPackaged ? process.resourcesPath : undefined),
+      listBundledModels: () => listBundledModels(__dirname, app.isPackaged ? process.resourcesPath : undefined),
       settingsPath: join(app.getPath('userData'), 'ai-settings.json'),
     },
   });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALOG_UNAVAILABLE } from '../../shared/ipc/channels';
 import { CodedError } from '../../shared/result';
+import type { BundledModel } from '../../shared/ipc/contract';
 import type { DecodeService } from '../services/decoding/decodeService';
 import { createMainServices, type MainServices } from '../ipc/mainServices';
 import { readIngestSettings, type IngestSettings } from '../services/worklist/ingestSettings';
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   validateResponses?: boolean;
   /** The AI's bundled model; absent → the AI panel says the AI is unavailable. */
   defaultModelPath?: string;
+  /** The bundled models the AI settings offer (`listBundledModels`); none when absent. */
+  listBundledModels?: () => Promise<BundledModel[]>;
 }
 
 export interface Harness {
@@ -71,7 +74,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     databasePath: options.databasePath ?? join(userDataDir, 'worklist.sqlite'),
     ingest: { settings: ingestSettings, settingsProblems: ingest.problems, settingsPath: ingestSettingsPath, storageDir: join(userDataDir, 'received') },
     validateResponses: options.validateResponses,
-    ai: { defaultModelPath: options.defaultModelPath, settingsPath: join(userDataDir, 'ai-settings.json') },
+    ai: { defaultModelPath: options.defaultModelPath, listBundledModels: options.listBundledModels, settingsPath: join(userDataDir, 'ai-settings.json') },
     openDialog: async () => {
       if (options.openPaths === undefined) {
         throw new CodedError(DIALOG_UNAVAILABLE, 'the harness has no native dialog; the client asks for paths');

@@ -12,7 +12,7 @@ import { createConsoleLogger } from '../ipc/log';
 import { createDecodePool } from '../services/decoding/decodePool';
 import { HARNESS_USAGE, parseHarnessArgs, UsageError } from './args';
 import { startHarness } from './harness';
-import { findDefaultModel } from '../services/inference/modelRegistry';
+import { findDefaultModel, listBundledModels } from '../services/inference/modelRegistry';
 
 /** dist/harness/server.js → dist/renderer; from sources (tsx) → <cwd>/dist/renderer. */
 function defaultRendererDir(): string {
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     listener: args.listener,
     watchDir: args.watchDir,
     defaultModelPath: findDefaultModel(__dirname),
+    listBundledModels: () => listBundledModels(__dirname),
   });
   process.stdout.write(`harness listening on ${harness.url}\n`);
 

@@ -17,7 +17,7 @@ import type { Logger } from './log';
 import { registerStudiesHandlers } from './studies.handlers';
 import { registerAiHandlers } from './ai.handlers';
 import { AiService } from '../services/inference/aiService';
-import type { AiStatus, IngestSourcesStatus } from '../../shared/ipc/contract';
+import type { AiStatus, BundledModel, IngestSourcesStatus } from '../../shared/ipc/contract';
 import { IngestQueue } from '../services/ingest/ingestQueue';
 import { startIngestSources, type IngestSources } from '../services/ingest/ingestSources';
 import type { IngestSettings } from '../services/worklist/ingestSettings';
@@ -71,8 +71,11 @@ export interface MainServicesOptions {
   /** Check every response against the contract (tests, development). */
   validateResponses?: boolean;
   importConcurrency?: number;
-  /** The AI (issue #4): the bundled model's manifest and where settings persist. Absent model → AI unavailable. */
-  ai?: { defaultModelPath?: string; settingsPath?: string; workerPath?: string };
+  /**
+   * The AI (issue #4): the bundled model's manifest, the bundled models offered in the AI
+   * settings (`listBundledModels`) and where settings persist. Absent model → AI unavailable.
+   */
+  ai?: { defaultModelPath?: string; listBundledModels?: () => Promise<BundledModel[]>; settingsPath?: string; workerPath?: string };
 }
 
 export interface MainServices {
@@ -111,6 +114,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   const ai = new AiService({
     decode: options.decode,
     defaultModelPath: options.ai?.defaultModelPath,
+    listBundledModels: options.ai?.listBundledModels,
     settingsPath: options.ai?.settingsPath,
     workerPath: options.ai?.workerPath,
     // Queue counts change per image during background triage: at most 4 status events a second.

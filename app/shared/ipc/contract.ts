@@ -126,11 +126,26 @@ export const TagNode: z.ZodType<TagNode> = z.lazy(() =>
 );
 
 /** What the AI panel shows about the model and where it runs (issue #4). */
+/** A model shipped with the app (`models/<dir>/model.json`), offered in the AI settings. */
+export const BundledModel = z.object({ name: z.string(), version: z.string(), manifestPath: z.string(), isDefault: z.boolean() });
+
 export const AiStatus = z.object({
   state: z.enum(['loading', 'ready', 'unavailable']),
   /** Why the AI is unavailable (invalid manifest, checksum mismatch, no provider…). */
   reason: z.string().optional(),
-  model: z.object({ name: z.string(), version: z.string(), sha256: z.string(), labels: z.array(z.string()), intendedUse: z.string() }).optional(),
+  model: z
+    .object({
+      name: z.string(),
+      version: z.string(),
+      sha256: z.string(),
+      labels: z.array(z.string()),
+      intendedUse: z.string(),
+      /** The manifest's headline figures, when it has them (the model card has the rest). */
+      metrics: z.object({ covidAuc: z.number().optional(), split: z.string().optional() }).optional(),
+    })
+    .optional(),
+  /** Every bundled model, the default first; empty when none is installed. */
+  bundledModels: z.array(BundledModel),
   /** Execution provider in use: cpu, cuda, dml, coreml. */
   provider: z.string().optional(),
   providerLabel: z.string().optional(),
@@ -366,6 +381,7 @@ export type SeriesSummary = z.output<typeof SeriesSummary>;
 export type InstanceSummary = z.output<typeof InstanceSummary>;
 export type ImportProgress = z.output<typeof ImportProgress>;
 export type AiStatus = z.output<typeof AiStatus>;
+export type BundledModel = z.output<typeof BundledModel>;
 export type AiResult = z.output<typeof AiResult>;
 export type WorklistRow = z.output<typeof WorklistRow>;
 export type WorklistQuery = z.input<typeof WorklistQuery>;

@@ -7,7 +7,8 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import type { AiStatus } from '../../../shared/ipc/contract';
+import type { ModelManifest } from '../../../shared/ai/modelManifest';
+import type { AiStatus, BundledModel } from '../../../shared/ipc/contract';
 import { CodedError, toAppError } from '../../../shared/result';
 import type { DecodeService } from '../decoding/decodeService';
 import { PROVIDER_LABELS, currentProviderEnvironment, selectExecutionProviders, type ProviderEnvironment } from './executionProviders';
@@ -27,6 +28,8 @@ export interface AiServiceOptions {
   decode: DecodeService;
   /** The bundled model's manifest (undefined when none is installed). */
   defaultModelPath?: string;
+  /** Lists the bundled models offered in the AI settings (`listBundledModels`); none when absent. */
+  listBundledModels?: () => Promise<BundledModel[]>;
   /** dist/workers/inference.worker.js; resolved when the model loads if not given. */
   workerPath?: string;
   /** JSON file the settings persist to (in the user-data folder). */
@@ -43,12 +46,25 @@ interface Loaded {
   fallbackReasons: string[];
 }
 
+/**
+ * The headline figures of the manifest's free-form `metrics` (written by models/training's
+ * evaluation), only where they have the expected type: the panel shows them, the model card
+ * explains them.
+ */
+function metricsSummary(manifest: ModelManifest): NonNullable<AiStatus['model']>['metrics'] {
+  const metrics = manifest.metrics ?? {};
+  const covidAuc = typeof metrics.covidAuc === 'number' && Number.isFinite(metrics.covidAuc) ? metrics.covidAuc : undefined;
+  const split = typeof metrics.split === 'string' && metrics.split ? metrics.split : undefined;
+  return covidAuc === undefined && split === undefined ? undefined : { covidAuc, split };
+}
+
 export class AiService {
   private settings: AiSettings = { forceCpu: false };
   private loaded: Loaded | null = null;
   private state: AiStatus['state'] = 'loading';
   private reason: string | undefined;
   private loading: Promise<void> | null = null;
+  private bundledModels: BundledModel[] = [];
 
   constructor(private readonly options: AiServiceOptions) {}
 
@@ -62,6 +78,12 @@ export class AiService {
         // No settings yet (first start) or an unreadable file: defaults.
       }
     }
+    try {
+      this.bundledModels = (await this.options.listBundledModels?.()) ?? [];
+    } catch (err) {
+      // Only the choice in the settings is lost; the default model still loads.
+      this.options.log?.('warn', `bundled models not listed: ${toAppError(err).message}`);
+    }
     await this.reload();
     return this.status();
   }
@@ -73,7 +95,10 @@ export class AiService {
     return {
       state: this.state,
       reason: this.reason,
-      model: manifest ? { name: manifest.name, version: manifest.version, sha256: manifest.sha256, labels: manifest.labels, intendedUse: manifest.intendedUse } : undefined,
+      model: manifest
+        ? { name: manifest.name, version: manifest.version, sha256: manifest.sha256, labels: manifest.labels, intendedUse: manifest.intendedUse, metrics: metricsSummary(manifest) }
+        : undefined,
+      bundledModels: this.bundledModels.map((m) => ({ ...m })),
       provider,
       providerLabel: provider ? PROVIDER_LABELS[provider] : undefined,
       fallbackReasons: this.loaded?.fallbackReasons ?? [],

@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { parseModelManifest, type ModelManifest } from '../../../shared/ai/modelManifest';
+import type { BundledModel } from '../../../shared/ipc/contract';
 import { CodedError } from '../../../shared/result';
 
 export interface ModelHandle {
@@ -82,4 +83,52 @@ export function findDefaultModel(fromDir: string, resourcesPath?: string): strin
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+const byNameDescending = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * Every bundled model, `models/<dir>/model.json` under the same search roots as
+ * {@link findDefaultModel}: the default first (`isDefault`, the one findDefaultModel returns
+ * and the AI loads when no custom model is set), then by name descending, numbers compared as
+ * numbers (cxr-tri-v10 before cxr-tri-v2: the newest first). A folder name found in two roots
+ * counts once, the first root winning as it does for the default. A manifest that is not JSON
+ * or fails the schema is skipped, so one bad folder does not hide the others. The sha256 is not
+ * checked here (that reads the whole .onnx): loading the chosen model verifies it.
+ */
+export async function listBundledModels(fromDir: string, resourcesPath?: string, defaultName: string = DEFAULT_MODEL_NAME): Promise<BundledModel[]> {
+  const seen = new Set<string>();
+  const found: BundledModel[] = [];
+  for (const root of modelSearchRoots(fromDir, resourcesPath)) {
+    let dirs: string[];
+    try {
+      dirs = await readdir(root); // plain files too: their `model.json` is simply not found
+    } catch {
+      continue; // an unreadable root: the other root may still hold models
+    }
+    for (const dir of dirs.sort()) {
+      if (seen.has(dir)) continue;
+      const manifestPath = join(root, dir, 'model.json');
+      let text: string;
+      try {
+        text = await readFile(manifestPath, 'utf8');
+      } catch {
+        continue; // no model.json (training/, a model still being trained, a file)
+      }
+      // Present, valid or not, it shadows later roots, as it does in findDefaultModel.
+      seen.add(dir);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const parsed = parseModelManifest(json);
+      if (!parsed.ok) continue;
+      found.push({ name: parsed.value.name, version: parsed.value.version, manifestPath, isDefault: dir === defaultName });
+    }
+  }
+  return found.sort(
+    (a, b) => Number(b.isDefault) - Number(a.isDefault) || byNameDescending(b.name, a.name) || byNameDescending(b.version, a.version),
+  );
 }

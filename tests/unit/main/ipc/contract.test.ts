@@ -4,12 +4,13 @@
  * and decode worker pool, on DICOM/PNG fixtures generated here (plus a DICOMDIR made by
  * dcmtk's dcmmkdir when it is installed).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MainServices } from '../../../../app/main/ipc/mainServices';
-import { channels, contract, type Channel, type ImportProgress, type PatientSummary, type RequestOf, type WorklistProgress, type WorklistRow } from '../../../../app/shared/ipc/contract';
+import { listBundledModels } from '../../../../app/main/services/inference/modelRegistry';
+import { channels, contract, type AiStatus, type Channel, type ImportProgress, type PatientSummary, type RequestOf, type WorklistProgress, type WorklistRow } from '../../../../app/shared/ipc/contract';
 import type { Result } from '../../../../app/shared/result';
 import { BASIC_TEXT_SR, el, TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
 import { makeTempDir, requireTools, runTool } from '../../../fixtures/tools';
@@ -99,7 +100,11 @@ beforeAll(async () => {
   services = createTestMainServices(join(tmp.dir, 'user-data'), {
     openDialog: async (kind) => (kind === 'folder' ? [join(tmp.dir, 'in')] : []),
     validateResponses: true,
-    ai: { defaultModelPath: join(__dirname, '../../../../models/cxr-tri-v1/model.json'), settingsPath: join(tmp.dir, 'user-data', 'ai-settings.json') },
+    ai: {
+      defaultModelPath: join(__dirname, '../../../../models/cxr-tri-v1/model.json'),
+      listBundledModels: () => listBundledModels(__dirname, undefined, 'cxr-tri-v1'),
+      settingsPath: join(tmp.dir, 'user-data', 'ai-settings.json'),
+    },
   });
 }, 60_000);
 afterAll(async () => {
@@ -246,6 +251,16 @@ describe('IPC contract against the real handlers', () => {
       .find((i) => i.fileName === 'report.dcm')!;
     const refused = await call('ai:classify', { instanceId: sr.instanceId });
     expect(refused.ok ? undefined : refused.error.code).toBe('NOT_AN_IMAGE');
+  });
+
+  it('ai:status lists the bundled models (default first) and the loaded model\'s intended use and headline metrics from its manifest', async () => {
+    const manifestPath = join(__dirname, '../../../../models/cxr-tri-v1/model.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    const status = (await callOk('ai:status', {})) as AiStatus;
+    expect(status.bundledModels[0]).toEqual({ name: 'cxr-tri-v1', version: manifest.version, manifestPath, isDefault: true });
+    // cxr-tri-v2 joins the list once its files land; until then v1 is the only entry.
+    expect(status.bundledModels.filter((m) => m.isDefault)).toHaveLength(1);
+    expect(status.model).toMatchObject({ name: 'cxr-tri-v1', intendedUse: manifest.intendedUse, metrics: { covidAuc: manifest.metrics.covidAuc, split: manifest.metrics.split } });
   });
 
   it('ai:configure refuses a custom model that fails validation and keeps the bundled one', async () => {

@@ -6,6 +6,7 @@ import { createFakeApi } from './fakeApi';
 
 const status = (state: AiStatus['state']): AiStatus => ({
   state,
+  bundledModels: [],
   fallbackReasons: [],
   settings: { forceCpu: false },
   queue: { queued: 0, running: 0, done: 0, failed: 0 },

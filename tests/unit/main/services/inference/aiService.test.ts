@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { createDecodePool } from '../../../../../app/main/services/decoding/decodePool';
 import { AiService } from '../../../../../app/main/services/inference/aiService';
+import { listBundledModels } from '../../../../../app/main/services/inference/modelRegistry';
 import { workerScript } from '../../../../../app/main/services/workerScript';
 import { makeChestImage } from '../../../../fixtures/syntheticImages';
 
@@ -83,6 +84,41 @@ describe('AiService', () => {
     expect(JSON.parse(readFileSync(settingsPath, 'utf8'))).toMatchObject({ forceCpu: true });
     const restarted = newService({ settingsPath });
     expect((await restarted.start()).settings.forceCpu).toBe(true);
+  });
+
+  it('offers the bundled models and switches between them the way the AI settings do', async () => {
+    // Two bundled models: the shipped v1 (default) and a v2 made from it under another name.
+    const dir = mkdtempSync(join(tmpdir(), 'cxr-ai-'));
+    const models = join(dir, 'resources', 'models');
+    for (const folder of ['cxr-tri-v1', 'cxr-tri-v2']) {
+      mkdirSync(join(models, folder), { recursive: true });
+      copyFileSync(join(shipped, 'model.onnx'), join(models, folder, 'model.onnx'));
+    }
+    const manifest = JSON.parse(readFileSync(join(shipped, 'model.json'), 'utf8'));
+    writeFileSync(join(models, 'cxr-tri-v1', 'model.json'), JSON.stringify(manifest));
+    const { metrics: _dropped, ...withoutMetrics } = manifest;
+    writeFileSync(join(models, 'cxr-tri-v2', 'model.json'), JSON.stringify({ ...withoutMetrics, name: 'cxr-tri-v2', version: '2.0.0' }));
+    const ai = newService({
+      defaultModelPath: join(models, 'cxr-tri-v1', 'model.json'),
+      listBundledModels: () => listBundledModels(dir, join(dir, 'resources'), 'cxr-tri-v1'),
+    });
+    const status = await ai.start();
+    expect(status.bundledModels.map((m) => [m.name, m.version, m.isDefault])).toEqual([
+      ['cxr-tri-v1', '1.0.0', true],
+      ['cxr-tri-v2', '2.0.0', false],
+    ]);
+    expect(status.model?.metrics).toEqual({ covidAuc: manifest.metrics.covidAuc, split: manifest.metrics.split });
+
+    const v2 = await ai.configure({ customModelPath: status.bundledModels[1].manifestPath });
+    expect(v2).toMatchObject({ state: 'ready', model: { name: 'cxr-tri-v2', version: '2.0.0', intendedUse: manifest.intendedUse } });
+    expect(v2.model?.metrics).toBeUndefined(); // no metrics in its manifest: none are shown
+    const back = await ai.configure({ customModelPath: null });
+    expect(back).toMatchObject({ state: 'ready', model: { name: 'cxr-tri-v1' }, settings: { customModelPath: undefined } });
+  });
+
+  it('starts without a bundled-model list when listing fails', async () => {
+    const ai = newService({ listBundledModels: () => Promise.reject(new Error('EACCES')) });
+    expect(await ai.start()).toMatchObject({ state: 'ready', bundledModels: [] });
   });
 
   it('closes cleanly while the model is still loading (SIGTERM at start-up must not abort the process)', async () => {
