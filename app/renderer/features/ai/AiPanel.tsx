@@ -1,16 +1,18 @@
 /**
  * The AI panel (issue #4): the three calibrated probabilities of the image on screen, the
  * predicted label, the triage priority from the model's thresholds, the "unreliable"
- * warning when the out-of-distribution guard fires, the model and the execution provider,
- * the heatmap controls with a legend, and the AI settings. Always says "prioritisation only
+ * warning when the out-of-distribution guard fires, the model (with its intended use and the
+ * headline figure its manifest states) and the execution provider, the heatmap controls with a
+ * legend, and the AI settings (CPU only, a bundled model, a custom model.json). Always says "prioritisation only
  * — not for diagnosis".
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import type { AiResult } from '../../../shared/ipc/contract';
+import type { AiResult, AiStatus } from '../../../shared/ipc/contract';
 import { aiEntryKey, type AiState } from '../../stores/ai.store';
 import { CAM_COLOUR_STOPS } from '../../viewer/camOverlay';
 import { useAppStores } from '../app/AppContext';
+import { bundledChoice, bundledInUse, bundledLabel, modelFigures } from './modelChoice';
 
 const LABEL_NAMES: Record<string, string> = { covid: 'COVID-19', normal: 'Normal', pneumonia: 'Pneumonia' };
 const PRIORITY_TEXT: Record<AiResult['priority'], string> = {
@@ -78,6 +80,38 @@ function HeatmapControls({ labels }: { labels: string[] }) {
   );
 }
 
+/** The AI settings' choice of bundled model (`ai:configure` with {@link bundledChoice}). */
+function BundledModelChoice({ status, onMessage }: { status: AiStatus; onMessage: (message: string) => void }) {
+  const { ai } = useAppStores();
+  const [busy, setBusy] = useState(false);
+  const selected = bundledInUse(status);
+  const choose = async (manifestPath: string) => {
+    const model = status.bundledModels.find((m) => m.manifestPath === manifestPath);
+    if (!model || manifestPath === selected) return;
+    setBusy(true);
+    const error = await ai.getState().configure(bundledChoice(model));
+    setBusy(false);
+    onMessage(error ? `Model refused: ${error.message}` : `Switched to ${bundledLabel(model)}.`);
+  };
+  return (
+    <label>
+      Bundled model{' '}
+      <select value={selected} disabled={busy} onChange={(e) => void choose(e.target.value)} data-testid="ai-bundled-model">
+        {selected === '' ? (
+          <option value="" disabled>
+            {status.settings.customModelPath ? 'Custom model (below)' : 'Choose a model'}
+          </option>
+        ) : null}
+        {status.bundledModels.map((m) => (
+          <option key={m.manifestPath} value={m.manifestPath}>
+            {bundledLabel(m)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function AiSettings() {
   const { ai } = useAppStores();
   const status = useAi((s) => s.status);
@@ -101,6 +135,7 @@ function AiSettings() {
         />{' '}
         Always run on the CPU
       </label>
+      {status && status.bundledModels.length > 0 ? <BundledModelChoice status={status} onMessage={setMessage} /> : null}
       <form onSubmit={submit}>
         <label>
           Custom model (path to model.json){' '}
@@ -124,6 +159,7 @@ export function AiPanel({ instanceId, frame = 0 }: { instanceId?: string; frame?
   const status = useAi((s) => s.status);
   const entry = useAi((s) => (instanceId ? s.entries[aiEntryKey(instanceId, frame)] : undefined));
   const ready = status?.state === 'ready';
+  const figures = status?.model ? modelFigures(status.model) : undefined;
 
   useEffect(() => {
     if (instanceId && ready) void ai.getState().classify(instanceId, frame);
@@ -140,6 +176,17 @@ export function AiPanel({ instanceId, frame = 0 }: { instanceId?: string; frame?
         {status?.providerLabel ? ` · ${status.providerLabel}` : ''}
         {status?.state === 'loading' ? ' · loading…' : ''}
       </p>
+      {status?.model ? (
+        <p className="muted ai-model-facts" data-testid="ai-model-facts">
+          Intended use: {status.model.intendedUse}.
+          {figures ? (
+            <>
+              <br />
+              <span data-testid="ai-model-metrics">{figures}.</span>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {status?.state === 'unavailable' ? (
         <p className="ai-unavailable" role="status" data-testid="ai-unavailable">
           AI unavailable: {status.reason}. The viewer works without it.
