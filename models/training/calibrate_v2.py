@@ -16,7 +16,10 @@ from data_v2 import cell_of
 from features_v2 import load_net, pooled_logits_outlier, reference_tensors, split_records
 from train_v2 import held_out
 
-HIGH_NEGATIVE_QUANTILE = 0.98  # SELECTION.md: "high" = 98th percentile of val COVID-negatives, cells weighted equally
+# SELECTION.md (amended 04:25): "high" = 95th percentile of the val COVID-negative *films* (NIH and rdb
+# cells, publication figures left out), cells weighted equally.
+HIGH_NEGATIVE_QUANTILE = 0.95
+FILM_ORIGINS = ("nih", "rdb")
 MEDIUM_SENSITIVITY = 0.97
 MAHA_QUANTILE = 0.995
 OUTLIER_SCALE = 0.5
@@ -31,7 +34,9 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
 
 
 def high_threshold(p_covid: np.ndarray, labels: np.ndarray, cells: np.ndarray) -> float:
-    neg = labels != 0
+    """Weighted quantile of P(covid) over COVID-negative film cells with >= MIN_CELL films, each cell
+    weighing the same however many films it has."""
+    neg = (labels != 0) & np.array([c.split("/")[1] in FILM_ORIGINS for c in cells])
     names, counts = np.unique(cells[neg], return_counts=True)
     big = {n for n, c in zip(names, counts) if c >= MIN_CELL}
     use = neg & np.isin(cells, list(big))
@@ -81,8 +86,9 @@ def calibrate(run_dir: str, holdout=()):
         "temperature": temperature,
         "valNll": {"uncalibrated": nll(z_va, y_va, 1.0), "calibrated": nll(z_va, y_va, temperature)},
         "priority": {"high": op(high), "medium": op(medium),
-                     "rule": f"high = {HIGH_NEGATIVE_QUANTILE:.2f} quantile of val COVID-negative P(covid), cells "
-                             f"(label/origin, n >= {MIN_CELL}) weighted equally; medium = val COVID sensitivity "
+                     "rule": f"high = {HIGH_NEGATIVE_QUANTILE:.2f} quantile of P(covid) of val COVID-negative films "
+                             f"(origins {', '.join(FILM_ORIGINS)}; cells label/origin with n >= {MIN_CELL} weighted "
+                             f"equally); medium = val COVID sensitivity "
                              f">= {MEDIUM_SENSITIVITY} point, <= high"},
         "ood": {"threshold": 1.0, "mahaScale": maha_scale, "outlierScale": OUTLIER_SCALE,
                 "valPassRate": float((ood_va <= 1.0).mean()), "shrinkage": float(lw.shrinkage_),

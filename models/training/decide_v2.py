@@ -1,7 +1,9 @@
-"""Apply the shipping rule of models/cxr-tri-v2/SELECTION.md (written before any v2 run) and write
-models/cxr-tri-v2/decision.json. Uses only train/val-derived figures: the folds (loso.json), the val
-stress test (stress.json "val") and both models' val COVID AUC, each computed by the app's own
-pipeline (`cxr triage` on the val files), so v1 and v2 are measured the same way.
+"""Apply the shipping rule of models/cxr-tri-v2/SELECTION.md (written before any v2 run, amended before
+any fold figure existed) and write models/cxr-tri-v2/decision.json. Uses only train/val films: the
+folds (loso.json), the val stress test (stress.json "val") and COVID AUCs. v1's and v2's val AUC are
+both computed by the app's own pipeline (`cxr triage`); the `no-rdb` fold model's AUC on the rdb films
+comes from loso.py (the PyTorch twin of an exported model: the app's parity test bounds the gap at
+1e-3 in probability), v1's on the same films from `cxr triage`.
 
   /usr/bin/python3 decide_v2.py
 """
@@ -21,9 +23,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 V1, V2 = (os.path.join(ROOT, "models", n) for n in ("cxr-tri-v1", "cxr-tri-v2"))
 
 
-def app_val_auc(model_dir: str) -> float:
-    """COVID-vs-rest AUC on the cxr-v2 val films, through `cxr triage` (decoder, preprocess.ts, onnxruntime)."""
-    recs = split_records("val")
+def app_auc(model_dir: str, recs) -> float:
+    """COVID-vs-rest AUC on some films, through `cxr triage` (decoder, preprocess.ts, onnxruntime)."""
     label_of = {r.path: r.label for r in recs}
     with tempfile.TemporaryDirectory() as tmp:
         for i, r in enumerate(recs):  # links, so the dataset is read in place and never copied
@@ -44,23 +45,33 @@ def main():
     loso = json.load(open(os.path.join(V2, "loso.json")))["folds"]
     stress_v2 = json.load(open(os.path.join(V2, "stress.json")))["val"]["pooled"]["allShifted"]["highPriorityShown"]
     stress_v1 = json.load(open(os.path.join(V1, "stress.json")))["val"]["pooled"]["allShifted"]["highPriorityShown"]
-    auc_v1, auc_v2 = app_val_auc(V1), app_val_auc(V2)
+    auc_v1, auc_v2 = app_auc(V1, split_records("val")), app_auc(V2, split_records("val"))
+    rdb = [r for split in ("train", "val") for r in split_records(split) if r.origin == "rdb"]
+    auc_v1_rdb = app_auc(V1, rdb)
+    auc_fold_rdb = loso["no-rdb"]["heldOut"]["covidAuc"]
     found = {n: f["heldOut"]["covid"]["high"] for n, f in loso.items() if "covid" in f["heldOut"]}
     false_covid = {n: f["heldOut"]["covidNegative"]["calledCovidArgmax"] for n, f in loso.items()
                    if "covidNegative" in f["heldOut"]}
     criteria = [
-        {"criterion": "1a. every fold finds >= 0.5 of its held-out COVID films at high",
+        {"criterion": "1. (amended) COVID AUC on the unseen rdb train+val films: no-rdb fold (v2 recipe) > cxr-tri-v1",
+         "value": f"no-rdb fold {auc_fold_rdb:.3f}, v1 {auc_v1_rdb:.3f}", "pass": auc_fold_rdb > auc_v1_rdb},
+    ]
+    reported = [
+        {"criterion": "original 1a. every fold finds >= 0.5 of its held-out COVID films at high",
          "value": json.dumps({k: round(v, 3) for k, v in found.items()}), "pass": all(v >= 0.5 for v in found.values())},
-        {"criterion": "1b. every fold calls <= 0.20 of its held-out COVID-negative films COVID (argmax)",
+        {"criterion": "original 1b. every fold calls <= 0.20 of its held-out COVID-negative films COVID (argmax)",
          "value": json.dumps({k: round(v, 3) for k, v in false_covid.items()}),
          "pass": all(v <= 0.20 for v in false_covid.values())},
+    ]
+    criteria += [
         {"criterion": "2. cxr-v2 val COVID AUC, v2 >= v1 (both through `cxr triage`)",
          "value": f"v2 {auc_v2:.3f}, v1 {auc_v1:.3f}", "pass": auc_v2 >= auc_v1},
         {"criterion": "3. val stress test, NIH films shown as high (mean of styles), v2 <= v1",
          "value": f"v2 {stress_v2:.3f}, v1 {stress_v1:.3f}", "pass": stress_v2 <= stress_v1},
     ]
     ship = all(c["pass"] for c in criteria)
-    decision = {"rule": "SELECTION.md", "criteria": criteria,
+    decision = {"rule": "SELECTION.md (with its amendment)", "criteria": criteria,
+                "reportedNotDeciding": reported,
                 "decision": "ship cxr-tri-v2 as the default" if ship else
                 "the rule says keep cxr-tri-v1 as the default (see the failed criteria)"}
     write_json(os.path.join(V2, "decision.json"), decision)

@@ -84,6 +84,9 @@ def main():
     if decision:
         L += ["## Shipping decision (rule in `SELECTION.md`, written before any v2 run)", ""]
         L += [f"- {c['criterion']}: {c['value']} -> {'pass' if c['pass'] else 'FAIL'}" for c in decision["criteria"]]
+        L += ["", "Reported beside it (the rule as first written, see the amendment in `SELECTION.md`):"]
+        L += [f"- {c['criterion']}: {c['value']} -> {'pass' if c['pass'] else 'FAIL'}"
+              for c in decision.get("reportedNotDeciding", [])]
         L += ["", f"**Decision: {decision['decision']}**", ""]
 
     if loso:
