@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from data import DrawSampler  # noqa: F401  (re-exported: train_v2 draws the same seeded way as v1)
 from model import LABELS
 from preprocessing import SPEC, resized_shape
 
@@ -378,25 +379,3 @@ class TrainDataset(torch.utils.data.Dataset):
         if rng.random() < 0.15:
             t = t + np.random.default_rng(rng.getrandbits(32)).normal(0, rng.uniform(0.02, 0.1), t.shape).astype(np.float32)
         return torch.from_numpy(t), r.label, 0, self.ORIGINS.index(r.origin)
-
-
-class DrawSampler(torch.utils.data.Sampler):
-    """Weighted draws with replacement; yields (index, seed) so augmentation is seeded per draw."""
-
-    def __init__(self, weights, draws_per_epoch: int, seed: int):
-        self.p = weights / weights.sum()
-        self.n = draws_per_epoch
-        self.seed = seed
-        self.epoch = 0
-
-    def set_epoch(self, epoch: int):
-        self.epoch = epoch
-
-    def __len__(self):
-        return self.n
-
-    def __iter__(self):
-        g = np.random.default_rng([self.seed, self.epoch])
-        idx = g.choice(len(self.p), size=self.n, replace=True, p=self.p)
-        seeds = g.integers(0, 2**31 - 1, size=self.n)
-        return iter(zip(idx.tolist(), seeds.tolist()))
