@@ -1,7 +1,8 @@
 /**
  * Model latency benchmark: onnxruntime-node CPU, batch 1, median over >= 30 runs after warm-up,
  * beside the same network in Debian's PyTorch (python subprocess), plus the TS preprocessing
- * time. Prints a JSON summary. Run: npx tsx bench/model.bench.ts  (env BENCH_RUNS, BENCH_THREADS).
+ * time. Prints a JSON summary. Run: npx tsx bench/model.bench.ts  (env BENCH_RUNS, BENCH_THREADS,
+ * BENCH_MODEL = a folder name under models/, default the app's default model).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,11 @@ import { performance } from 'node:perf_hooks';
 
 import * as ort from 'onnxruntime-node';
 
+import { DEFAULT_MODEL_NAME } from '../app/main/services/inference/modelRegistry';
 import { preprocess } from '../app/shared/ai/preprocess';
 
-const MODEL_DIR = resolve(__dirname, '../models/cxr-tri-v1');
+const MODEL_NAME = process.env.BENCH_MODEL ?? DEFAULT_MODEL_NAME;
+const MODEL_DIR = resolve(__dirname, '../models', MODEL_NAME);
 const RUNS = Math.max(30, Number(process.env.BENCH_RUNS ?? 50));
 const WARMUP = 10;
 // One thread by default: on the shared 2-core build machine two-thread timings (PyTorch's above all)
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
 
   let pytorch: Record<string, unknown>;
   try {
-    const out = execFileSync(PYTHON, ['bench_torch.py', '--runs', String(RUNS), '--threads', String(THREADS)], {
+    const out = execFileSync(PYTHON, ['bench_torch.py', '--model', MODEL_NAME, '--runs', String(RUNS), '--threads', String(THREADS)], {
       cwd: resolve(MODEL_DIR, '../training'),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
   };
   const text = JSON.stringify(summary, null, 2);
   console.log(text);
-  // BENCH_OUT=models/cxr-tri-v1/latency.json lets make_card.py quote the figures.
+  // BENCH_OUT=models/<model>/latency.json lets the card generators quote the figures.
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${text}\n`);
 }
 
