@@ -1,6 +1,6 @@
 /**
- * Preprocessing of the cxr-tri-v1 model: an exact port of
- * `models/training/preprocessing.py` (spec: `models/cxr-tri-v1/preprocessing.md`).
+ * Preprocessing of the cxr-tri-v1 and cxr-tri-v2 models (both use the same spec): an exact port of
+ * `models/training/preprocessing.py` (spec: `models/cxr-tri-v2/preprocessing.md`).
  *
  * Pure TypeScript (no node:, DOM or electron), so it runs in the inference worker, the CLI and
  * the renderer alike. Every step repeats the Python reference's float64 operations in the same

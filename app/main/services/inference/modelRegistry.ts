@@ -21,7 +21,7 @@ export interface ModelHandle {
 }
 
 /** The bundled default model, found from the repository or the packaged app's resources. */
-export const DEFAULT_MODEL_NAME = 'cxr-tri-v1';
+export const DEFAULT_MODEL_NAME = 'cxr-tri-v2';
 
 export function sha256OfFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,37 +1,43 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import { modelManifestSchema, parseModelManifest } from '../../../../app/shared/ai/modelManifest';
 import { CXR_TRI_V1_PREPROCESSING } from '../../../../app/shared/ai/preprocess';
-import { MODEL_DIR } from './parityFixture';
+import { BUNDLED_MODEL_DIRS, MODEL_DIR } from './parityFixture';
 
 const shipped = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8'));
 const jsonSchema = JSON.parse(readFileSync(resolve(MODEL_DIR, '../model.schema.json'), 'utf8'));
 const clone = () => structuredClone(shipped);
 
-describe('model.json manifest', () => {
-  it('the shipped manifest is valid', () => {
-    const r = parseModelManifest(shipped);
+describe.each(BUNDLED_MODEL_DIRS.map((dir) => [basename(dir), dir]))('bundled model %s', (name, modelDir) => {
+  const manifest = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+
+  it('has a valid manifest that names the folder and says what it is for', () => {
+    const r = parseModelManifest(manifest);
     if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.name).toBe(name);
     expect(r.value.labels).toEqual(['covid', 'normal', 'pneumonia']);
     expect(r.value.intendedUse).toMatch(/not diagnosis/);
   });
 
   it('sha256 and size match model.onnx, which is <= 20 MB', () => {
-    const file = join(MODEL_DIR, shipped.file);
-    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(shipped.sha256);
-    expect(statSync(file).size).toBe(shipped.sizeBytes);
+    const file = join(modelDir, manifest.file);
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(manifest.sha256);
+    expect(statSync(file).size).toBe(manifest.sizeBytes);
     expect(statSync(file).size).toBeLessThanOrEqual(20 * 1024 * 1024);
   });
 
   it('preprocessing equals the spec the TS port implements by default', () => {
-    const { document: _doc, ...spec } = shipped.preprocessing;
+    const { document: _doc, ...spec } = manifest.preprocessing;
     const { output: _out, photometric: _ph, ...rest } = spec;
     expect(rest).toEqual(CXR_TRI_V1_PREPROCESSING);
   });
+});
+
+describe('model.json manifest', () => {
 
   const broken: [string, (m: ReturnType<typeof clone>) => void][] = [
     ['missing sha256', (m) => delete m.sha256],

@@ -1,29 +1,30 @@
 /**
  * onnxruntime-node on the TS-preprocessed fixture images must reproduce what PyTorch gave for
- * them (models/cxr-tri-v1/parity/expected.json): the whole chain the app runs, checked without
+ * them (models/<model>/parity/expected.json, for every bundled model): the whole chain the app runs, checked without
  * PyTorch. Test-only use of onnxruntime-node (in the app only the inference worker imports it).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { preprocess } from '../../../../app/shared/ai/preprocess';
-import { MODEL_DIR, loadParityFixture, loadStoredValues } from './parityFixture';
+import { BUNDLED_MODEL_DIRS, loadParityFixture, loadStoredValues } from './parityFixture';
 
-const fixture = loadParityFixture();
-const manifest = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8'));
-let session: ort.InferenceSession;
+describe.each(BUNDLED_MODEL_DIRS.map((dir) => [basename(dir), dir]))('%s: model.onnx on TS-preprocessed fixture images vs PyTorch', (_name, modelDir) => {
+  const fixture = loadParityFixture(modelDir);
+  const manifest = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+  const loadStored = (img: (typeof fixture.images)[number]) => loadStoredValues(img, fixture.parityDir);
+  let session: ort.InferenceSession;
 
-beforeAll(async () => {
-  session = await ort.InferenceSession.create(join(MODEL_DIR, manifest.file), { intraOpNumThreads: 1 });
-});
-afterAll(async () => {
-  await session?.release();
-});
+  beforeAll(async () => {
+    session = await ort.InferenceSession.create(join(modelDir, manifest.file), { intraOpNumThreads: 1 });
+  });
+  afterAll(async () => {
+    await session?.release();
+  });
 
-describe('model.onnx on TS-preprocessed fixture images vs PyTorch', () => {
   it('has the tensor names of the manifest', () => {
     expect(session.inputNames).toEqual([manifest.input.name]);
     expect([...session.outputNames].sort()).toEqual(
@@ -36,7 +37,7 @@ describe('model.onnx on TS-preprocessed fixture images vs PyTorch', () => {
     const n = fixture.images.length;
     const batch = new Float32Array(n * size * size);
     fixture.images.forEach((img, i) => {
-      batch.set(preprocess(loadStoredValues(img), img.rows, img.cols, img.photometric).tensor, i * size * size);
+      batch.set(preprocess(loadStored(img), img.rows, img.cols, img.photometric).tensor, i * size * size);
     });
     const out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', batch, [n, 1, size, size]) });
     const probs = out[manifest.outputs.probabilities.name].data as Float32Array;
@@ -61,7 +62,7 @@ describe('model.onnx on TS-preprocessed fixture images vs PyTorch', () => {
 
   it('accepts batch 1 (dynamic batch axis)', async () => {
     const img = fixture.images[0];
-    const { tensor } = preprocess(loadStoredValues(img), img.rows, img.cols, img.photometric);
+    const { tensor } = preprocess(loadStored(img), img.rows, img.cols, img.photometric);
     const size = manifest.input.shape[2] as number;
     const out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', tensor, [1, 1, size, size]) });
     const p = out[manifest.outputs.probabilities.name].data as Float32Array;

@@ -22,8 +22,14 @@ describe('loadModelManifest', () => {
     expect(handle.onnxPath.endsWith('model.onnx')).toBe(true);
   });
 
-  it('finds the bundled default model from anywhere in the repository', () => {
-    expect(findDefaultModel(__dirname)).toBe(join(shipped, 'model.json'));
+  it('finds the bundled default model, cxr-tri-v2 (issue #9), from anywhere in the repository', () => {
+    expect(DEFAULT_MODEL_NAME).toBe('cxr-tri-v2');
+    expect(findDefaultModel(__dirname)).toBe(join(shipped, '..', 'cxr-tri-v2', 'model.json'));
+  });
+
+  it('accepts the default model too, so v1 and v2 both load', async () => {
+    const handle = await loadModelManifest(join(shipped, '..', 'cxr-tri-v2', 'model.json'));
+    expect(handle.manifest.name).toBe('cxr-tri-v2');
   });
 
   it('refuses a model file that does not match its checksum', async () => {
