@@ -150,7 +150,7 @@ def main():
         neg = [(n, f["heldOut"]["covidNegative"]["calledCovidArgmax"]) for n, f in loso["folds"].items()
                if "covidNegative" in f["heldOut"]]
         negh = [(n, f["heldOut"]["covidNegative"]["high"]) for n, f in loso["folds"].items()
-                if "covidNegative" in f["heldOut"]]
+                if "covidNegative" in f["heldOut"] and "figure" not in f["holdout"]]  # films, not figures
         L.append(target_row("held-out COVID source found at high", ">= 0.85",
                             ", ".join(f"{n} {v:.3f}" for n, v in sens), all(v >= 0.85 for _, v in sens)))
         L.append(target_row("held-out COVID-negative called COVID", "<= 0.10",
@@ -191,7 +191,11 @@ def main():
           "- Every COVID-19 film of the pool comes from Spanish hospitals or publication figures, and every adult "
           "COVID-negative film from NIH: no fold can hold out a *hospital* that has both labels. The `no-rdb` fold is "
           "the closest proxy for \"a hospital the model never saw\".",
-          "- No children's films are in the pool; the stress test's child-like transformations are the only check.",
+          "- No children's films are in the pool; the stress test's child-like transformations are the only check, "
+          "and there the model fails: see `child_*` and `combo_child` above (many called COVID). Children's films "
+          "must not be triaged with this model.",
+          "- The cross-source figures are far from the targets: a model trained without a source ranks that source's "
+          "COVID films barely better than chance (`no-rdb`). The worklist order is a research aid only.",
           "- No masks: the recipe does not crop the lungs; Grad-CAM (`gradcam_synthetic.png`) shows where it looks.",
           "- Licences: NIH ChestX-ray terms, Cohen per-image licences (some non-commercial), BIMCV-COVID19+ research "
           "agreement, COVID-19 Radiography Database: **research use only**. No dataset image ships with the app.", ""]
