@@ -64,12 +64,19 @@ export class AiService {
   private state: AiStatus['state'] = 'loading';
   private reason: string | undefined;
   private loading: Promise<void> | null = null;
+  private starting: Promise<AiStatus> | null = null;
+  private closed = false;
   private bundledModels: BundledModel[] = [];
 
   constructor(private readonly options: AiServiceOptions) {}
 
   /** Reads the settings and loads the model; never throws (failures become the status). */
-  async start(): Promise<AiStatus> {
+  start(): Promise<AiStatus> {
+    this.starting = this.startOnce();
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<AiStatus> {
     if (this.options.settingsPath) {
       try {
         const saved = JSON.parse(await readFile(this.options.settingsPath, 'utf8')) as Partial<AiSettings>;
@@ -138,12 +145,21 @@ export class AiService {
    * onnxruntime creates a session aborts it (uncaught Napi::Error), e.g. on SIGTERM at start-up.
    */
   async close(): Promise<void> {
+    // A close before start() reached its load (it first reads settings and lists the bundled
+    // models) must stop that load from beginning at all, not only wait for one already running.
+    this.closed = true;
+    await this.starting;
     if (this.loading) await this.loading;
     await this.loaded?.host.close();
     this.loaded = null;
   }
 
   private reload(): Promise<void> {
+    if (this.closed) {
+      this.state = 'unavailable';
+      this.reason = 'the AI service was shut down';
+      return Promise.resolve();
+    }
     const run = async (): Promise<void> => {
       this.state = 'loading';
       this.emit();

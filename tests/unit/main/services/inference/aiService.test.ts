@@ -40,6 +40,17 @@ afterEach(async () => {
 afterAll(() => decode.close());
 
 describe('AiService', () => {
+  it('a close before start() reaches its load keeps the load from starting (no session to abort at exit)', async () => {
+    let listed!: () => void;
+    const ai = newService({ listBundledModels: () => new Promise((resolve) => (listed = () => resolve([]))) });
+    const started = ai.start();
+    await new Promise((r) => setTimeout(r, 10)); // start() now waits on the bundled-model list
+    const closed = ai.close();
+    listed();
+    await Promise.all([started, closed]);
+    expect(ai.status()).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/shut down/) });
+  });
+
   it('loads the bundled model on the CPU and classifies, then answers the same image from the cache', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cxr-ai-'));
     const ai = newService();
@@ -124,7 +135,8 @@ describe('AiService', () => {
   it('closes cleanly while the model is still loading (SIGTERM at start-up must not abort the process)', async () => {
     const ai = newService();
     const started = ai.start();
-    await ai.close();
+    await new Promise((r) => setTimeout(r, 20)); // the session is being created (~200 ms)
+    await ai.close(); // waits for that load, then releases the session
     expect((await started).state).toBe('ready');
   });
 });
