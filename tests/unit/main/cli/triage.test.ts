@@ -44,7 +44,9 @@ describe('cxr triage', () => {
     expect(Object.keys(line.probabilities)).toEqual(['covid', 'normal', 'pneumonia']);
     expect(Object.values(line.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(['covid', 'normal', 'pneumonia']).toContain(line.label);
-    expect(line.priority).toBe(line.outOfDistribution ? 'unreliable' : expect.stringMatching(/^(high|medium|low)$/));
+    // toEqual, not toBe: an asymmetric matcher never passes Object.is (this only showed once the default
+    // model stopped calling the synthetic film unfamiliar, issue #9)
+    expect(line.priority).toEqual(line.outOfDistribution ? 'unreliable' : expect.stringMatching(/^(high|medium|low)$/));
     expect(line.ms).toBeGreaterThan(0);
   });
 

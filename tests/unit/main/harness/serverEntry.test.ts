@@ -28,6 +28,8 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Drain stderr: a child whose piped stderr nobody reads can stall in its logger at shutdown.
+  child.stderr!.resume();
   return new Promise((resolveStart, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no banner; stdout: ${out}`)), 20_000);
@@ -43,8 +45,9 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((r) => child.once('exit', (code) => r(code)));
+function exitCode(child: ChildProcess): Promise<number | NodeJS.Signals | null> {
+  // The signal's name when the child was killed by one (SIGABRT says more than `null`).
+  return new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
 }
 
 describe('harness entry (dist/harness/server.js)', () => {
