@@ -12,6 +12,7 @@ import zlib
 
 import numpy as np
 import torch
+from PIL import Image
 
 from common import SEED, read_json, run_batches, seed_everything, write_json
 from data_v2 import cell_of
@@ -28,7 +29,6 @@ FILM_KINDS = ["inverted", "rotated90", "rotated180", "upside_down", "crop_centra
 
 
 def gray(r):
-    from PIL import Image
     return np.asarray(Image.open(r.path).convert("L"))
 
 
@@ -73,7 +73,6 @@ def stress(wrapper, high, split):
     for name, fn in TRANSFORMS.items():
         xs = []
         for r in nih:
-            from PIL import Image
             rng = random.Random(zlib.crc32(f"{r.id}/{name}".encode()))
             xs.append(preprocess(np.asarray(fn(Image.open(r.path).convert("L"), rng))))
         _, p, ood, _ = run_batches(lambda t: wrapper(t), np.stack(xs))
