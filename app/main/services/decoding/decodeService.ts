@@ -13,6 +13,8 @@ export interface InstanceHeader {
   kind: 'dicom' | 'dicomdir' | 'png' | 'jpeg';
   patientName?: string;
   patientId?: string;
+  /** Issuer of Patient ID (0010,0021): with the Patient ID, it names the patient across hospitals (PS3.3 C.7.1.1). */
+  issuerOfPatientId?: string;
   patientBirthDate?: string;
   patientSex?: string;
   studyInstanceUid?: string;

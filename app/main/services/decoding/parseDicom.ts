@@ -390,6 +390,7 @@ export function readInstanceHeader(parsed: ParsedDicom): InstanceHeader {
     kind: dicomdir ? 'dicomdir' : 'dicom',
     patientName: text(ds, 'x00100010', decoder),
     patientId: text(ds, 'x00100020', decoder),
+    issuerOfPatientId: text(ds, 'x00100021', decoder),
     patientBirthDate: str(ds, 'x00100030'),
     patientSex: str(ds, 'x00100040'),
     studyInstanceUid: str(ds, 'x0020000d'),
