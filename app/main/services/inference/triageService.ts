@@ -7,6 +7,13 @@
  * recomputes and the same pixels in another file reuse the result. A second map from the
  * file's identity (path, size, mtime, frame) to its pixel hash makes reopening an image
  * instant without decoding it again.
+ *
+ * Timings (issue #12): `timings` is this image's own work — decode, preprocess, session.run
+ * (which computes the Grad-CAM too) — never time spent waiting behind other images. The job
+ * queue's wait is outside `process()`; preprocess and run are timed inside the inference
+ * worker, after its own queue; and the decodes this service asks for go through a gate no
+ * wider than the decode pool, so the clock around `decodeFrame` starts when a decoder is free
+ * for this image rather than while the pool is still busy with the previous one.
  */
 import { stat } from 'node:fs/promises';
 
@@ -35,8 +42,24 @@ export interface TriageOutcome {
   columns: number;
   model: { name: string; version: string; sha256: string };
   pixelSha256: string;
-  timings: { decodeMs: number; preprocessMs: number; runMs: number };
+  /**
+   * Milliseconds of this call's own work, queue waits excluded. A result reused from the cache
+   * reports the work this call did (0 for preprocess and run), not the first computation's.
+   */
+  timings: TriageTimings;
   cached: boolean;
+}
+
+/** Per-image processing time in ms (issue #12); {@link totalMs} sums it. */
+export interface TriageTimings {
+  decodeMs: number;
+  preprocessMs: number;
+  runMs: number;
+}
+
+/** The image's own processing time: decode + preprocess + run (the CAM is a model output). */
+export function totalMs(timings: TriageTimings): number {
+  return timings.decodeMs + timings.preprocessMs + timings.runMs;
 }
 
 export interface TriageServiceOptions {
@@ -45,6 +68,12 @@ export interface TriageServiceOptions {
   model: ModelHandle;
   /** Images in flight at once: 2 overlaps decoding of one with inference of another. */
   concurrency?: number;
+  /**
+   * Decodes this service has in flight at once (default: `concurrency`). Set it to the decode
+   * pool's size so an image's decode clock does not run while its request waits in the pool
+   * behind another image's (the CLI does; the app's AI service runs one image at a time).
+   */
+  decodeConcurrency?: number;
   onProgress?: (progress: JobProgress) => void;
   /**
    * Sha256 of a frame's pixel bytes. Default: computed in the inference worker, off the main
@@ -60,6 +89,8 @@ export class TriageService {
   private readonly results = new Map<string, TriageOutcome>();
   private readonly fileHashes = new Map<string, string>();
   private nextJob = 0;
+  private decodesRunning = 0;
+  private readonly decodeWaiters: (() => void)[] = [];
 
   constructor(private readonly options: TriageServiceOptions) {
     this.queue = new JobQueue({
@@ -100,17 +131,15 @@ export class TriageService {
     const fileKey = `${path}\0${info.size}\0${info.mtimeMs}\0${frame}`;
     const knownHash = this.options.cacheEntries === 0 ? undefined : this.fileHashes.get(fileKey);
     const known = knownHash ? this.results.get(this.resultKey(knownHash)) : undefined;
-    if (known) return { ...known, cached: true };
+    if (known) return { ...known, cached: true, timings: { decodeMs: 0, preprocessMs: 0, runMs: 0 } };
 
-    const t0 = performance.now();
-    const decoded = await this.options.decode.decodeFrame(path, frame);
-    const decodeMs = performance.now() - t0;
+    const { decoded, decodeMs } = await this.timedDecode(path, frame);
     const { rows, columns, samplesPerPixel, photometricInterpretation } = decoded.info;
     const hash = this.options.hashPixels ?? ((p: StoredPixels) => this.options.host.hashPixels(p));
     const { sha256: pixelSha256, pixels } = await hash(decoded.pixels);
     this.fileHashes.set(fileKey, pixelSha256);
     const cachedResult = this.results.get(this.resultKey(pixelSha256));
-    if (cachedResult) return { ...cachedResult, rows, columns, cached: true };
+    if (cachedResult) return { ...cachedResult, rows, columns, cached: true, timings: { decodeMs, preprocessMs: 0, runMs: 0 } };
 
     // After decoding, YBR and palette colour are RGB already (decode service contract).
     const photometric = samplesPerPixel === 3 ? 'RGB' : photometricInterpretation;
@@ -118,6 +147,21 @@ export class TriageService {
     const outcome = this.toOutcome(output, rows, columns, pixelSha256, decodeMs);
     this.remember(this.resultKey(pixelSha256), outcome);
     return outcome;
+  }
+
+  /** Decodes one frame through the gate; the clock starts once this image holds a decode slot. */
+  private async timedDecode(path: string, frame: number): Promise<{ decoded: Awaited<ReturnType<DecodeService['decodeFrame']>>; decodeMs: number }> {
+    const limit = Math.max(1, this.options.decodeConcurrency ?? this.options.concurrency ?? 2);
+    while (this.decodesRunning >= limit) await new Promise<void>((resolve) => this.decodeWaiters.push(resolve));
+    this.decodesRunning++;
+    try {
+      const t0 = performance.now();
+      const decoded = await this.options.decode.decodeFrame(path, frame);
+      return { decoded, decodeMs: performance.now() - t0 };
+    } finally {
+      this.decodesRunning--;
+      this.decodeWaiters.shift()?.();
+    }
   }
 
   private toOutcome(output: ClassifyOutput, rows: number, columns: number, pixelSha256: string, decodeMs: number): TriageOutcome {
