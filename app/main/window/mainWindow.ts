@@ -20,6 +20,8 @@ export function secureWebPreferences(preloadPath: string, devTools: boolean): No
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // A middle click would open a link in a new window (denied anyway by the window-open handler).
+    disableBlinkFeatures: 'Auxclick',
     devTools,
   };
 }
@@ -37,7 +39,15 @@ export function createMainWindow(
     title: options.title,
     backgroundColor: '#000000',
     show: false,
-    webPreferences: secureWebPreferences(options.preloadPath, options.devTools),
+    // The decisive settings are restated as literals: the security scan (electronegativity,
+    // scripts/securityScan.mjs) reads this constructor call and does not follow function calls.
+    webPreferences: {
+      ...secureWebPreferences(options.preloadPath, options.devTools),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY_URL);
