@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { CodedError } from '../../../shared/result';
+import { patientKeyOf } from './patientKey';
 
 /** The better-sqlite3 connection type. */
 export type WorklistDatabase = Database.Database;
@@ -144,6 +145,30 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER review_actions_no_delete BEFORE DELETE ON review_actions
   BEGIN SELECT RAISE(ABORT, 'review_actions is append-only: DELETE refused'); END;
   `,
+  // 2 (issue #10): the worklist database becomes the one local study archive that the viewer's
+  // study browser, the worklist and the CLI all read.
+  // - `patient_key` names a patient for the browser and for priors: a hash of Issuer of Patient
+  //   ID (0010,0021) and Patient ID (0010,0020), or of the name alone when there is no ID (such a
+  //   patient has no priors: a name does not identify a person). Filled for existing rows by the
+  //   SQL function cxr_patient_key (registered by openWorklistDb; patientKey.ts).
+  // - `removed_at_ms`: "Remove from list" hides a study; rows, results and the audit trail stay,
+  //   the user's files are never touched, and opening the study again brings it back.
+  // - Non-image objects (SR, PDF) are listed under their study (`is_image = 0`, status failed
+  //   with NOT_AN_IMAGE) but never become a study's top image, so they never make a worklist row.
+  // - `purged_at_ms`: a received file deleted by the storage retention rule; its row stays.
+  `
+  ALTER TABLE studies ADD COLUMN issuer_of_patient_id TEXT;
+  ALTER TABLE studies ADD COLUMN patient_key TEXT;
+  ALTER TABLE studies ADD COLUMN removed_at_ms INTEGER;
+  UPDATE studies SET patient_key = cxr_patient_key(issuer_of_patient_id, patient_id, patient_name);
+  CREATE INDEX studies_patient ON studies (patient_key, study_date, study_time);
+
+  ALTER TABLE instances ADD COLUMN instance_number INTEGER;
+  ALTER TABLE instances ADD COLUMN number_of_frames INTEGER;
+  ALTER TABLE instances ADD COLUMN is_image INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE instances ADD COLUMN purged_at_ms INTEGER;
+  CREATE INDEX instances_received ON instances (arrival_ms) WHERE source = 'listener' AND purged_at_ms IS NULL;
+  `,
 ];
 
 /** Schema version this build writes. */
@@ -230,6 +255,7 @@ export function openWorklistDb(path: string, options: OpenWorklistOptions = {}):
  * new file at once cannot both run migration 1.
  */
 export function migrate(db: WorklistDatabase, migrations: readonly string[] = MIGRATIONS): number {
+  registerArchiveFunctions(db);
   for (;;) {
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -246,4 +272,15 @@ export function migrate(db: WorklistDatabase, migrations: readonly string[] = MI
       throw err;
     }
   }
+}
+
+/** SQL functions the migrations and queries use (deterministic, so SQLite may index their results). */
+function registerArchiveFunctions(db: WorklistDatabase): void {
+  db.function('cxr_patient_key', { deterministic: true }, (issuer, id, name) =>
+    patientKeyOf({ issuerOfPatientId: asText(issuer), patientId: asText(id), patientName: asText(name) }),
+  );
+}
+
+function asText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

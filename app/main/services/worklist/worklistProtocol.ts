@@ -23,6 +23,15 @@ export const WORKLIST_METHODS = [
   'studySummary',
   'dataVersion',
   'counts',
+  'archivePatients',
+  'archiveStudy',
+  'archivePriors',
+  'resolveInstance',
+  'studyKeyOfUid',
+  'removeStudy',
+  'receivedFiles',
+  'markPurged',
+  'previousStudies',
 ] as const;
 
 export type WorklistMethod = (typeof WORKLIST_METHODS)[number];

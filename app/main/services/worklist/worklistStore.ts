@@ -6,7 +6,11 @@
 import type Database from 'better-sqlite3';
 
 import { CodedError } from '../../../shared/result';
+import { basename } from 'node:path';
+
 import type { WorklistDatabase } from './worklistDb';
+import { patientKeyOf } from './patientKey';
+import { ArchiveQueries, type ArchivePage, type ArchiveQuery, type PriorReference, type ReceivedFile, type ResolvedInstance } from './archiveQueries';
 
 export type StudyStatus = 'new' | 'triaged' | 'reviewed' | 'escalated' | 'failed';
 export type AiPriority = 'high' | 'medium' | 'low' | 'unreliable';
@@ -29,6 +33,7 @@ export interface NewInstance {
   columns?: number;
   patientName?: string;
   patientId?: string;
+  issuerOfPatientId?: string;
   patientBirthDate?: string;
   patientSex?: string;
   studyDate?: string;
@@ -40,6 +45,13 @@ export interface NewInstance {
   seriesDescription?: string;
   bodyPartExamined?: string;
   viewPosition?: string;
+  instanceNumber?: number;
+  numberOfFrames?: number;
+  /**
+   * False for a non-image object (SR, encapsulated PDF): listed under its study in the archive
+   * (issue #10) but recorded as failed with NOT_AN_IMAGE, never triaged, never a worklist row.
+   */
+  isImage?: boolean;
 }
 
 export type AddInstanceResult = { added: true; instanceId: number } | { added: false; instanceId: number; duplicateOf: 'sopInstanceUid' | 'contentSha256' };
@@ -158,31 +170,36 @@ export interface StudySummaryRow {
 export class WorklistStore {
   private readonly stmt;
   private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly archive: ArchiveQueries;
 
   constructor(
     readonly db: WorklistDatabase,
     private readonly clock: () => number = Date.now,
   ) {
+    this.archive = new ArchiveQueries(db);
     this.stmt = {
       studyByUid: db.prepare('SELECT id, status FROM studies WHERE study_instance_uid = ?'),
       insertStudy: db.prepare(
-        `INSERT INTO studies (study_instance_uid, patient_name, patient_id, patient_birth_date, patient_sex, study_date, study_time,
-           study_description, accession_number, modality, first_arrival_ms)
-         VALUES (@studyInstanceUid, @patientName, @patientId, @patientBirthDate, @patientSex, @studyDate, @studyTime,
-           @studyDescription, @accessionNumber, @modality, @arrivalMs)`,
+        `INSERT INTO studies (study_instance_uid, patient_name, patient_id, issuer_of_patient_id, patient_key, patient_birth_date, patient_sex,
+           study_date, study_time, study_description, accession_number, modality, first_arrival_ms)
+         VALUES (@studyInstanceUid, @patientName, @patientId, @issuerOfPatientId, @patientKey, @patientBirthDate, @patientSex,
+           @studyDate, @studyTime, @studyDescription, @accessionNumber, @modality, @arrivalMs)`,
       ),
       seriesByUid: db.prepare('SELECT id, study_id FROM series WHERE study_id = ? AND series_instance_uid = ?'),
       insertSeries: db.prepare(
         `INSERT INTO series (study_id, series_instance_uid, modality, series_number, series_description, body_part_examined, view_position)
          VALUES (@studyId, @seriesInstanceUid, @modality, @seriesNumber, @seriesDescription, @bodyPartExamined, @viewPosition)`,
       ),
-      instanceBySop: db.prepare('SELECT id FROM instances WHERE sop_instance_uid = ?'),
-      rasterByHash: db.prepare("SELECT id FROM instances WHERE content_sha256 = ? AND kind IN ('png', 'jpeg') LIMIT 1"),
+      instanceBySop: db.prepare('SELECT i.id, se.study_id AS studyId FROM instances i JOIN series se ON se.id = i.series_id WHERE i.sop_instance_uid = ?'),
+      restoreStudy: db.prepare('UPDATE studies SET removed_at_ms = NULL WHERE id = ? AND removed_at_ms IS NOT NULL'),
+      rasterByHash: db.prepare(
+        "SELECT i.id, se.study_id AS studyId FROM instances i JOIN series se ON se.id = i.series_id WHERE i.content_sha256 = ? AND i.kind IN ('png', 'jpeg') LIMIT 1",
+      ),
       insertInstance: db.prepare(
         `INSERT INTO instances (series_id, sop_instance_uid, sop_class_uid, kind, file_path, content_sha256, transfer_syntax_uid,
-           rows, columns, source, arrival_ms)
+           rows, columns, source, arrival_ms, instance_number, number_of_frames, is_image, status, failure_code, failure_reason)
          VALUES (@seriesId, @sopInstanceUid, @sopClassUid, @kind, @filePath, @contentSha256, @transferSyntaxUid,
-           @rows, @columns, @source, @arrivalMs)`,
+           @rows, @columns, @source, @arrivalMs, @instanceNumber, @numberOfFrames, @isImage, @status, @failureCode, @failureReason)`,
       ),
       setTopIfNone: db.prepare('UPDATE studies SET top_instance_id = ? WHERE id = ? AND top_instance_id IS NULL'),
       instanceStudy: db.prepare('SELECT s.study_id AS studyId FROM instances i JOIN series s ON s.id = i.series_id WHERE i.id = ?'),
@@ -204,7 +221,7 @@ export class WorklistStore {
         `SELECT i.id, i.status, i.failure_reason AS failureReason, r.covid, r.priority, r.out_of_distribution AS outOfDistribution
          FROM instances i JOIN series se ON se.id = i.series_id
          LEFT JOIN ai_results r ON r.id = (SELECT MAX(id) FROM ai_results WHERE instance_id = i.id)
-         WHERE se.study_id = ? ORDER BY i.arrival_ms, i.id`,
+         WHERE se.study_id = ? AND i.is_image = 1 ORDER BY i.arrival_ms, i.id`,
       ),
       updateSummary: db.prepare(
         `UPDATE studies SET covid = @covid, rank_covid = @rankCovid, ai_priority = @priority, out_of_distribution = @ood,
@@ -254,30 +271,50 @@ export class WorklistStore {
    */
   addInstance(instance: NewInstance): AddInstanceResult {
     return this.db.transaction((): AddInstanceResult => {
-      const bySop = this.stmt.instanceBySop.get(instance.sopInstanceUid) as { id: number } | undefined;
-      if (bySop) return { added: false, instanceId: bySop.id, duplicateOf: 'sopInstanceUid' };
+      // Opening a study removed from the list brings it back (issue #10: removing never forgets).
+      const bySop = this.stmt.instanceBySop.get(instance.sopInstanceUid) as { id: number; studyId: number } | undefined;
+      if (bySop) {
+        this.stmt.restoreStudy.run(bySop.studyId);
+        return { added: false, instanceId: bySop.id, duplicateOf: 'sopInstanceUid' };
+      }
       if (instance.kind !== 'dicom') {
-        const byHash = this.stmt.rasterByHash.get(instance.contentSha256) as { id: number } | undefined;
-        if (byHash) return { added: false, instanceId: byHash.id, duplicateOf: 'contentSha256' };
+        const byHash = this.stmt.rasterByHash.get(instance.contentSha256) as { id: number; studyId: number } | undefined;
+        if (byHash) {
+          this.stmt.restoreStudy.run(byHash.studyId);
+          return { added: false, instanceId: byHash.id, duplicateOf: 'contentSha256' };
+        }
       }
       const arrivalMs = this.clock();
       let study = this.stmt.studyByUid.get(instance.studyInstanceUid) as { id: number } | undefined;
       const existingStudy = study !== undefined;
       if (!study) {
-        const info = this.stmt.insertStudy.run({ ...nulls(instance), arrivalMs });
+        const info = this.stmt.insertStudy.run({ ...nulls(instance), patientKey: patientKeyOf(instance), arrivalMs });
         study = { id: Number(info.lastInsertRowid) };
+      } else {
+        this.stmt.restoreStudy.run(study.id);
       }
       let series = this.stmt.seriesByUid.get(study.id, instance.seriesInstanceUid) as { id: number; study_id: number } | undefined;
       if (!series) {
         const info = this.stmt.insertSeries.run({ ...nulls(instance), studyId: study.id });
         series = { id: Number(info.lastInsertRowid), study_id: study.id };
       }
-      const info = this.stmt.insertInstance.run({ ...nulls(instance), seriesId: series.id, arrivalMs });
+      const isImage = instance.isImage ?? true;
+      const info = this.stmt.insertInstance.run({
+        ...nulls(instance),
+        seriesId: series.id,
+        arrivalMs,
+        isImage: isImage ? 1 : 0,
+        status: isImage ? 'pending' : 'failed',
+        failureCode: isImage ? null : 'NOT_AN_IMAGE',
+        failureReason: isImage ? null : `${basename(instance.filePath)} is not an image (SOP Class ${instance.sopClassUid ?? 'unknown'}): listed, nothing to triage`,
+      });
       const instanceId = Number(info.lastInsertRowid);
-      this.stmt.setTopIfNone.run(instanceId, series.study_id);
       this.stmt.clearFailure.run(instance.filePath);
-      // A new study already has the right summary (status new, this image on top).
-      if (existingStudy) this.refreshStudy(series.study_id);
+      if (isImage) {
+        this.stmt.setTopIfNone.run(instanceId, series.study_id);
+        // A new study already has the right summary (status new, this image on top).
+        if (existingStudy) this.refreshStudy(series.study_id);
+      }
       return { added: true, instanceId };
     })();
   }
@@ -462,6 +499,54 @@ export class WorklistStore {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
+  // The study archive as the viewer reads it (issue #10; archiveQueries.ts). Methods of this class,
+  // so the worklist worker answers them like every other store call.
+
+  /** A page of the study browser: patients by name with their studies. */
+  archivePatients(query: ArchiveQuery = {}): ArchivePage {
+    return this.archive.listPatients(query);
+  }
+
+  /** One study with its patient, files checked on disk. */
+  archiveStudy(studyKey: string): ReturnType<ArchiveQueries['study']> {
+    return this.archive.study(studyKey);
+  }
+
+  /** The patient's other studies and the prior to compare with. */
+  archivePriors(studyKey: string): ReturnType<ArchiveQueries['priors']> {
+    return this.archive.priors(studyKey);
+  }
+
+  /** The file behind an instance key (main only). */
+  resolveInstance(instanceId: string): ResolvedInstance | undefined {
+    return this.archive.resolveInstance(instanceId);
+  }
+
+  /** The browser's study key of a worklist study. */
+  studyKeyOfUid(studyInstanceUid: string): string | undefined {
+    return this.archive.studyKeyOfUid(studyInstanceUid);
+  }
+
+  /** "Remove from list" (rows, results, audit trail and files all stay). */
+  removeStudy(studyKey: string): boolean {
+    return this.archive.removeStudy(studyKey, this.clock());
+  }
+
+  /** Received files not yet deleted by the retention rule, oldest first. */
+  receivedFiles(): ReceivedFile[] {
+    return this.archive.receivedFiles();
+  }
+
+  /** Records received files the retention rule deleted. */
+  markPurged(instanceIds: number[]): number {
+    return this.archive.markPurged(instanceIds, this.clock());
+  }
+
+  /** Each study's previous study of the same patient with its COVID probability (`cxr worklist`'s `prior`). */
+  previousStudies(studyInstanceUids: string[]): Record<string, PriorReference | null> {
+    return this.archive.previousStudies(studyInstanceUids);
+  }
+
   /** Row counts, for summaries and tests. */
   counts(): StoreCounts {
     return this.stmt.counts.get() as StoreCounts;
@@ -492,7 +577,8 @@ function toEntry(r: unknown[]): WorklistEntry {
 }
 
 function whereClause(filter: WorklistFilter): { where: string; params: Record<string, unknown> } {
-  const terms: string[] = [];
+  // A worklist row is a study with an image to triage that nobody removed from the list (issue #10).
+  const terms: string[] = ['s.removed_at_ms IS NULL', 's.top_instance_id IS NOT NULL'];
   const params: Record<string, unknown> = {};
   const list = (name: string, column: string, values: readonly string[] | undefined): void => {
     if (!values || values.length === 0) return;
@@ -519,7 +605,7 @@ function whereClause(filter: WorklistFilter): { where: string; params: Record<st
     params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     terms.push("(s.patient_name LIKE @search ESCAPE '\\' OR s.patient_id LIKE @search ESCAPE '\\')");
   }
-  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+  return { where: `WHERE ${terms.join(' AND ')}`, params };
 }
 
 /** better-sqlite3 refuses `undefined` for named parameters: every optional field becomes null. */
@@ -528,6 +614,7 @@ function nulls(instance: NewInstance): Record<string, unknown> {
     'kind', 'filePath', 'contentSha256', 'source', 'studyInstanceUid', 'seriesInstanceUid', 'sopInstanceUid', 'sopClassUid',
     'transferSyntaxUid', 'rows', 'columns', 'patientName', 'patientId', 'patientBirthDate', 'patientSex', 'studyDate', 'studyTime',
     'studyDescription', 'accessionNumber', 'modality', 'seriesNumber', 'seriesDescription', 'bodyPartExamined', 'viewPosition',
+    'issuerOfPatientId', 'instanceNumber', 'numberOfFrames',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = instance[k] ?? null;
