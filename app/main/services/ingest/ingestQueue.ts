@@ -56,9 +56,24 @@ export interface IngestQueueOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
+/** What {@link IngestQueue.add}'s `onRecorded` learns once the file is in the archive (before triage). */
+export interface RecordedFile {
+  instanceId: number;
+  studyInstanceUid: string;
+  added: boolean;
+}
+
+/**
+ * A task's result: its outcome, or the next step to queue (triage after recording), so a slot
+ * is never held while waiting for another (recording of the next files overlaps triage).
+ */
+type Step = IngestOutcome | { next: () => Promise<Step>; ifCancelled: IngestOutcome };
+
 interface Task {
-  run: () => Promise<IngestOutcome>;
+  run: () => Promise<Step>;
   resolve: (outcome: IngestOutcome) => void;
+  /** What a task still waiting when the queue closes resolves with. */
+  ifCancelled: IngestOutcome;
 }
 
 /** Ingest queue over one worklist store. */
@@ -76,9 +91,13 @@ export class IngestQueue {
     return this.waiting.length + this.running;
   }
 
-  /** Queues one file; resolves (never rejects) with what happened to it. */
-  add(path: string, source: IngestSource): Promise<IngestOutcome> {
-    return this.enqueue(() => this.ingest(path, source));
+  /**
+   * Queues one file; resolves (never rejects) with what happened to it, after triage.
+   * `onRecorded` is called as soon as the file is in the archive (added or a duplicate): the
+   * viewer lists a study without waiting for its triage.
+   */
+  add(path: string, source: IngestSource, options: { onRecorded?: (file: RecordedFile) => void } = {}): Promise<IngestOutcome> {
+    return this.enqueue(() => this.ingest(path, source, options.onRecorded));
   }
 
   /**
@@ -100,7 +119,7 @@ export class IngestQueue {
     return Promise.all(
       pending.map((p) => {
         this.inFlightInstances.add(p.instanceId);
-        return this.enqueue(() => this.triage(p.instanceId, p.filePath, undefined, true));
+        return this.enqueue(() => this.triage(p.instanceId, p.filePath, undefined, true), { status: 'pending', instanceId: p.instanceId });
       }),
     );
   }
@@ -118,14 +137,14 @@ export class IngestQueue {
    */
   async close(): Promise<void> {
     this.closing = true;
-    for (const task of this.waiting.splice(0)) task.resolve({ status: 'cancelled' });
+    for (const task of this.waiting.splice(0)) task.resolve(task.ifCancelled);
     await this.idle();
   }
 
-  private enqueue(run: () => Promise<IngestOutcome>): Promise<IngestOutcome> {
-    if (this.closing) return Promise.resolve({ status: 'cancelled' });
+  private enqueue(run: () => Promise<Step>, ifCancelled: IngestOutcome = { status: 'cancelled' }): Promise<IngestOutcome> {
+    if (this.closing) return Promise.resolve(ifCancelled);
     return new Promise((resolve) => {
-      this.waiting.push({ run, resolve });
+      this.waiting.push({ run, resolve, ifCancelled });
       this.pump();
     });
   }
@@ -138,9 +157,15 @@ export class IngestQueue {
       task
         .run()
         .catch((err): IngestOutcome => ({ status: 'failed', error: toAppError(err) }))
-        .then((outcome) => {
+        .then((step) => {
           this.running--;
-          task.resolve(outcome);
+          if ('next' in step) {
+            // Behind the files already waiting: their recording is quick, triage is not.
+            if (this.closing) task.resolve(step.ifCancelled);
+            else this.waiting.push({ run: step.next, resolve: task.resolve, ifCancelled: step.ifCancelled });
+          } else {
+            task.resolve(step);
+          }
           this.pump();
           this.settle();
         });
@@ -151,7 +176,7 @@ export class IngestQueue {
     if (this.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private async ingest(path: string, source: IngestSource): Promise<IngestOutcome> {
+  private async ingest(path: string, source: IngestSource, onRecorded?: (file: RecordedFile) => void): Promise<Step> {
     const name = displayName(path);
     let identity: FileIdentity;
     try {
@@ -163,8 +188,10 @@ export class IngestQueue {
     if ('error' in identity) return this.fail(path, source, named(identity.error, name), contentSha256);
     const { header } = identity;
     if (header.kind === 'dicomdir') return { status: 'skipped', reason: `${name} is a DICOMDIR (an index, not an image)` };
-    if (!header.hasPixelData) {
-      return this.fail(path, source, { code: 'NOT_AN_IMAGE', message: `${name} is not an image (SOP Class ${header.sopClassUid ?? 'unknown'}): nothing to triage` }, contentSha256);
+    const notImage = { code: 'NOT_AN_IMAGE', message: `${name} is not an image (SOP Class ${header.sopClassUid ?? 'unknown'}): nothing to triage` };
+    // A non-image object without its UIDs cannot be filed under a study: a failure, not a listing.
+    if (!header.hasPixelData && !(header.kind === 'dicom' && header.studyInstanceUid && header.sopInstanceUid)) {
+      return this.fail(path, source, notImage, contentSha256);
     }
     const instance = toNewInstance(path, source, contentSha256, header);
     let added: AddInstanceResult;
@@ -179,10 +206,30 @@ export class IngestQueue {
       this.emit({ type: 'failed', fileName: name, error });
       return { status: 'failed', error };
     }
+    this.notify(onRecorded, { instanceId: added.instanceId, studyInstanceUid: instance.studyInstanceUid, added: added.added });
     if (!added.added) return { status: 'duplicate', instanceId: added.instanceId, studyInstanceUid: instance.studyInstanceUid };
     this.emit({ type: 'added', instanceId: added.instanceId, studyInstanceUid: instance.studyInstanceUid, source });
+    if (instance.isImage === false) {
+      // Listed under its study in the archive (issue #10), nothing to triage.
+      this.emit({ type: 'failed', fileName: name, error: notImage });
+      return { status: 'failed', error: notImage, instanceId: added.instanceId };
+    }
     this.inFlightInstances.add(added.instanceId);
-    return this.triage(added.instanceId, path, instance.studyInstanceUid);
+    const instanceId = added.instanceId;
+    return { next: () => this.triage(instanceId, path, instance.studyInstanceUid), ifCancelled: this.leavePending(instanceId) };
+  }
+
+  /** Outcome of a recorded instance whose triage will not run now: it stays pending for the next start. */
+  private leavePending(instanceId: number): IngestOutcome {
+    return { status: 'pending', instanceId };
+  }
+
+  private notify(onRecorded: ((file: RecordedFile) => void) | undefined, file: RecordedFile): void {
+    try {
+      onRecorded?.(file);
+    } catch {
+      // A listener's bug must not stop ingest.
+    }
   }
 
   /** Triage of a recorded instance; the caller has put it in {@link inFlightInstances}. */
@@ -274,6 +321,7 @@ export function toNewInstance(path: string, source: IngestSource, contentSha256:
     columns: header.columns,
     patientName: header.patientName,
     patientId: header.patientId,
+    issuerOfPatientId: header.issuerOfPatientId,
     patientBirthDate: header.patientBirthDate,
     patientSex: header.patientSex,
     studyDate: header.studyDate,
@@ -285,5 +333,8 @@ export function toNewInstance(path: string, source: IngestSource, contentSha256:
     seriesDescription: header.seriesDescription,
     bodyPartExamined: header.bodyPartExamined,
     viewPosition: header.viewPosition,
+    instanceNumber: header.instanceNumber,
+    numberOfFrames: header.numberOfFrames,
+    isImage: header.hasPixelData,
   };
 }

@@ -52,14 +52,21 @@ describe('folder import', () => {
     expect(triage.calls).toHaveLength(2);
   });
 
-  it('records a non-image DICOM object as a failed row naming the file', async () => {
+  it('lists a non-image DICOM object under its study in the archive, untriaged, with no worklist row (issue #10)', async () => {
     const dir = dirOf(tmp.dir, 'sr');
     writeNonImageDicom(join(dir, 'report.dcm'));
     const events: IngestEvent[] = [];
-    const queue = new IngestQueue({ store, files: decode, triage: fakeTriage(), onEvent: (e) => events.push(e) });
+    const triage = fakeTriage();
+    const queue = new IngestQueue({ store, files: decode, triage, onEvent: (e) => events.push(e) });
     const summary = await importFolder(queue, dir);
     expect(summary.errors).toEqual([{ code: 'NOT_AN_IMAGE', message: expect.stringContaining('report.dcm is not an image') }]);
-    expect(events).toEqual([{ type: 'failed', fileName: 'report.dcm', error: expect.objectContaining({ code: 'NOT_AN_IMAGE' }) }]);
+    expect(events.map((e) => e.type)).toEqual(['added', 'failed']);
+    expect(events[1]).toEqual({ type: 'failed', fileName: 'report.dcm', error: expect.objectContaining({ code: 'NOT_AN_IMAGE' }) });
+    expect(triage.calls).toHaveLength(0);
+    expect(store.counts()).toMatchObject({ instances: 1, pending: 0, ingestFailures: 0 });
+    expect(store.worklist()).toEqual([]);
+    const [patient] = store.archivePatients().patients;
+    expect(patient.studies[0].series[0].instances[0]).toMatchObject({ fileName: 'report.dcm', error: { code: 'NOT_AN_IMAGE' } });
   });
 
   it('marks an image whose triage fails as failed with the reason, and the study too', async () => {
