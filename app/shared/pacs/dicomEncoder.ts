@@ -1,11 +1,14 @@
 /**
  * A small DICOM dataset encoder for the objects we create and send (issue #11: the results SR and
- * Secondary Capture): Explicit VR Little Endian (PS3.5 A.2), sequences with explicit lengths
- * (PS3.5 7.5.2), text in UTF-8 under Specific Character Set ISO_IR 192.
+ * Secondary Capture): Explicit VR Little Endian (PS3.5 A.2) for files, Implicit VR Little Endian
+ * (PS3.5 A.1) when a C-STORE peer accepts only that, sequences with explicit lengths (PS3.5
+ * 7.5.2), text in UTF-8 under Specific Character Set ISO_IR 192.
  *
  * Hand-written rather than dcmjs (a transitive dependency of dcmjs-dimse, not one of ours): we
  * write a fixed, small set of attributes whose VRs we state explicitly, and the bytes must be
- * predictable for `dcmdump +E`. Reading DICOM stays with the decoders. Pure TypeScript.
+ * predictable for `dcmdump +E`; and dcmjs 0.50 re-encodes UTF-8 text inside sequence items as
+ * Latin-1 when it round-trips a dataset (seen sending the SR through it: "—" became "â").
+ * Reading DICOM stays with the decoders. Pure TypeScript.
  */
 
 /** Attributes this encoder knows by keyword: tag and VR (PS3.6). */
@@ -110,17 +113,34 @@ export function el(keyword: Keyword, value: DicomElement['value'] | undefined): 
 /** VRs with a 2-byte reserved field and a 4-byte length in Explicit VR (PS3.5 Table 7.1-1). */
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT']);
 
-/** Encodes the elements (any order; written in ascending tag order, PS3.5 7.1) as Explicit VR LE. */
-export function encodeDataset(elements: readonly DicomElement[]): Uint8Array {
+export type VrEncoding = 'explicit' | 'implicit';
+
+/** Transfer syntax UID of each encoding (both little endian). */
+export const ENCODING_TRANSFER_SYNTAX: Record<VrEncoding, string> = {
+  explicit: '1.2.840.10008.1.2.1',
+  implicit: '1.2.840.10008.1.2',
+};
+
+/** Encodes the elements (any order; written in ascending tag order, PS3.5 7.1), little endian. */
+export function encodeDataset(elements: readonly DicomElement[], encoding: VrEncoding = 'explicit'): Uint8Array {
   const parts: Uint8Array[] = [];
   const sorted = [...elements].sort((a, b) => a.tag - b.tag);
   for (let i = 1; i < sorted.length; i++) if (sorted[i].tag === sorted[i - 1].tag) throw new Error(`duplicate element ${tagText(sorted[i].tag)}`);
-  for (const e of sorted) parts.push(encodeElement(e));
+  for (const e of sorted) parts.push(encodeElement(e, encoding));
   return concat(parts);
 }
 
-function encodeElement(e: DicomElement): Uint8Array {
-  const value = e.vr === 'SQ' ? encodeSequence((e.value ?? []) as readonly Item[]) : encodeValue(e);
+function encodeElement(e: DicomElement, encoding: VrEncoding): Uint8Array {
+  const value = e.vr === 'SQ' ? encodeSequence((e.value ?? []) as readonly Item[], encoding) : encodeValue(e);
+  if (encoding === 'implicit') {
+    // PS3.5 7.1.3: tag, 4-byte length, value; the VR comes from the dictionary.
+    const head = new Uint8Array(8);
+    const dv = new DataView(head.buffer);
+    dv.setUint16(0, e.tag >>> 16, true);
+    dv.setUint16(2, e.tag & 0xffff, true);
+    dv.setUint32(4, value.length, true);
+    return concat([head, value]);
+  }
   const long = LONG_VRS.has(e.vr);
   if (!long && value.length > 0xffff) throw new Error(`${tagText(e.tag)} ${e.vr} value is too long (${value.length} bytes)`);
   const head = new Uint8Array(long ? 12 : 8);
@@ -135,10 +155,10 @@ function encodeElement(e: DicomElement): Uint8Array {
 }
 
 /** Items with explicit lengths (PS3.5 7.5.1). */
-function encodeSequence(items: readonly Item[]): Uint8Array {
+function encodeSequence(items: readonly Item[], encoding: VrEncoding): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const item of items) {
-    const body = encodeDataset(item);
+    const body = encodeDataset(item, encoding);
     const head = new Uint8Array(8);
     const dv = new DataView(head.buffer);
     dv.setUint16(0, 0xfffe, true);

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 
 import { PNG } from 'pngjs';
 
-import { encodeDataset } from '../../../shared/pacs/dicomEncoder';
+import { encodeDataset, type DicomElement } from '../../../shared/pacs/dicomEncoder';
 import {
   buildResultSc,
   buildResultSr,
@@ -113,8 +113,10 @@ export interface ResultFile {
   sopClassUid: string;
   sopInstanceUid: string;
   seriesInstanceUid: string;
-  /** PS3.10 bytes (meta header + Explicit VR LE dataset). */
+  /** PS3.10 bytes (meta header + Explicit VR LE dataset): what STOW-RS sends. */
   bytes: Buffer;
+  /** The dataset's elements: C-STORE encodes them in the transfer syntax the peer accepts. */
+  elements: DicomElement[];
 }
 
 export interface BuildResultFilesInput {
@@ -135,15 +137,12 @@ export function buildResultFiles(input: BuildResultFilesInput): ResultFile[] {
   const when = creationTime(input.now ?? new Date());
   const files: ResultFile[] = [];
   const srIds = { seriesInstanceUid: uid(), sopInstanceUid: uid() };
-  files.push({ kind: 'sr', sopClassUid: COMPREHENSIVE_SR, ...srIds, bytes: part10(COMPREHENSIVE_SR, srIds.sopInstanceUid, encodeDataset(buildResultSr(input.source, input.result, srIds, when))) });
+  const sr = buildResultSr(input.source, input.result, srIds, when);
+  files.push({ kind: 'sr', sopClassUid: COMPREHENSIVE_SR, ...srIds, elements: sr, bytes: part10(COMPREHENSIVE_SR, srIds.sopInstanceUid, encodeDataset(sr)) });
   if (input.image) {
     const scIds = { seriesInstanceUid: uid(), sopInstanceUid: uid() };
-    files.push({
-      kind: 'sc',
-      sopClassUid: SECONDARY_CAPTURE,
-      ...scIds,
-      bytes: part10(SECONDARY_CAPTURE, scIds.sopInstanceUid, encodeDataset(buildResultSc(input.source, input.result, scIds, when, input.image))),
-    });
+    const sc = buildResultSc(input.source, input.result, scIds, when, input.image);
+    files.push({ kind: 'sc', sopClassUid: SECONDARY_CAPTURE, ...scIds, elements: sc, bytes: part10(SECONDARY_CAPTURE, scIds.sopInstanceUid, encodeDataset(sc)) });
   }
   return files;
 }
