@@ -3,23 +3,20 @@
  * id; main resolves the path and asks the AI service, which decodes and classifies on
  * worker threads. CAM maps cross as an ArrayBuffer (Float32), never as JSON numbers.
  */
-import { CodedError } from '../../shared/result';
 import type { AiService } from '../services/inference/aiService';
-import type { StudyCatalog } from '../services/studies/studyCatalog';
+import { resolveDisplayable, type InstanceResolver } from './archiveResolve';
 import type { IpcRouter } from './handle';
 
 export interface AiHandlerDeps {
-  catalog: Pick<StudyCatalog, 'resolve'>;
+  archive: InstanceResolver;
   ai: AiService;
 }
 
-export function registerAiHandlers(router: IpcRouter, { catalog, ai }: AiHandlerDeps): void {
+export function registerAiHandlers(router: IpcRouter, { archive, ai }: AiHandlerDeps): void {
   router.handle('ai:status', async () => ai.status());
 
   router.handle('ai:classify', async ({ instanceId, frame }) => {
-    const record = catalog.resolve(instanceId);
-    if (!record) throw new CodedError('INSTANCE_NOT_FOUND', 'image is not in the catalog');
-    if (record.error) throw new CodedError(record.error.code, record.error.message);
+    const record = await resolveDisplayable(archive, instanceId);
     const started = performance.now();
     const outcome = await ai.classify(record.path, frame, 'interactive');
     return {

@@ -6,12 +6,11 @@
 import type { StoredPixels } from '../../shared/imaging/types';
 import { CodedError } from '../../shared/result';
 import type { DecodeService } from '../services/decoding/decodeService';
-import type { InstanceRecord } from '../services/studies/catalogStore';
-import type { StudyCatalog } from '../services/studies/studyCatalog';
+import { resolveDisplayable, resolveInstance, type InstanceResolver } from './archiveResolve';
 import type { IpcRouter } from './handle';
 
 export interface ImagesHandlerDeps {
-  catalog: StudyCatalog;
+  archive: InstanceResolver;
   decode: Pick<DecodeService, 'decodeFrame' | 'thumbnail' | 'tags'>;
   /** Thumbnails kept in memory (count); default 512. */
   thumbnailCacheSize?: number;
@@ -38,20 +37,13 @@ export function exactBuffer(view: ArrayBufferView): ArrayBuffer {
 
 /** Registers load, thumbnail and tags. */
 export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDeps): void {
-  const { catalog, decode } = deps;
+  const { archive, decode } = deps;
   const cacheSize = deps.thumbnailCacheSize ?? 512;
   const thumbnails = new Map<string, { width: number; height: number; rgba: ArrayBuffer }>();
 
-  const resolveImage = (instanceId: string): InstanceRecord => {
-    const record = catalog.resolve(instanceId);
-    if (!record) throw new CodedError('INSTANCE_NOT_FOUND', 'image is not in the catalog');
-    if (record.error) throw new CodedError(record.error.code, record.error.message);
-    return record;
-  };
-
   router.handle('images:load', async ({ instanceId, frame }) => {
-    const record = resolveImage(instanceId);
-    const frames = Math.max(1, record.header.numberOfFrames || 1);
+    const record = await resolveDisplayable(archive, instanceId);
+    const frames = record.numberOfFrames;
     if (frame >= frames) throw new CodedError('FRAME_OUT_OF_RANGE', `${record.fileName}: frame ${frame} requested, the image has ${frames}`);
     const decoded = await decode.decodeFrame(record.path, frame);
     return { info: decoded.info, pixels: exactBuffer(decoded.pixels), pixelType: pixelTypeOf(decoded.pixels) };
@@ -62,7 +54,7 @@ export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDep
     const cached = thumbnails.get(key);
     // Each response gets its own copy: transfers detach the buffer they send.
     if (cached) return { ...cached, rgba: cached.rgba.slice(0) };
-    const record = resolveImage(instanceId);
+    const record = await resolveDisplayable(archive, instanceId);
     const thumb = await decode.thumbnail(record.path, size);
     const entry = { width: thumb.width, height: thumb.height, rgba: exactBuffer(thumb.rgba).slice(0) };
     thumbnails.set(key, entry);
@@ -72,8 +64,7 @@ export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDep
   });
 
   router.handle('images:tags', async ({ instanceId }) => {
-    const record = catalog.resolve(instanceId);
-    if (!record) throw new CodedError('INSTANCE_NOT_FOUND', 'image is not in the catalog');
+    const record = await resolveInstance(archive, instanceId);
     // Tags are readable for non-image objects too (an SR's header is still useful).
     return { elements: await decode.tags(record.path) };
   });

@@ -6,9 +6,8 @@
 import { dirname, join } from 'node:path';
 
 import type { DecodeService } from '../services/decoding/decodeService';
-import { InMemoryCatalogStore, type CatalogStore } from '../services/studies/catalogStore';
 import { ImportService } from '../services/studies/importService';
-import { StudyCatalog } from '../services/studies/studyCatalog';
+import { StorageRetention } from '../services/ingest/storageRetention';
 import { registerAppHandlers, type OpenDialog } from './app.handlers';
 import { EventHub } from './events';
 import { IpcRouter } from './handle';
@@ -52,11 +51,9 @@ export interface MainServicesOptions {
   version: string;
   platform: string;
   openDialog: OpenDialog;
-  /** Catalog storage; in memory unless given (issue 5 adds SQLite at `databasePath`). */
-  store?: CatalogStore;
   /**
-   * The worklist database (`--db`, issue #5); `:memory:` when absent (tests). The Electron
-   * shell passes the user-data default, the harness a fresh file in its temp folder.
+   * The study archive and worklist database (`--db`, issues #5 and #10); `:memory:` when absent
+   * (tests). The Electron shell passes the user-data default, the harness a file in its folder.
    */
   databasePath?: string;
   /**
@@ -65,7 +62,15 @@ export interface MainServicesOptions {
    * panel saves changes (`ingest-settings.json`; absent = not saved); `settingsProblems` are what
    * reading that file found; received files go to `storageDir` (default `received` beside `importDir`).
    */
-  ingest?: { settings?: IngestSettings; settingsProblems?: string[]; settingsPath?: string; storageDir?: string; watchIntervalMs?: number };
+  ingest?: {
+    settings?: IngestSettings;
+    settingsProblems?: string[];
+    settingsPath?: string;
+    storageDir?: string;
+    watchIntervalMs?: number;
+    /** `storage-settings.json`: the received-files retention rule (issue #10); absent = not saved. */
+    storageSettingsPath?: string;
+  };
   /** How often to look for rows committed by another process (default 1000 ms). */
   externalChangePollMs?: number;
   /** Check every response against the contract (tests, development). */
@@ -81,13 +86,12 @@ export interface MainServicesOptions {
 export interface MainServices {
   router: IpcRouter;
   events: EventHub;
-  catalog: StudyCatalog;
   importer: ImportService;
   decode: DecodeService;
   ai: AiService;
   databasePath?: string;
   /** The triage worklist (issue #5). */
-  worklist: { store: WorklistClient; queue: IngestQueue; imports: WorklistImports; sources: IngestSources };
+  worklist: { store: WorklistClient; queue: IngestQueue; imports: WorklistImports; sources: IngestSources; storage: StorageRetention };
   /** Cancels imports, stops the listener, the AI and the decode workers, closes the database. */
   close(): Promise<void>;
 }
@@ -95,19 +99,13 @@ export interface MainServices {
 /** Builds catalog, importer and router; registers every domain's handlers. */
 export function createMainServices(options: MainServicesOptions): MainServices {
   const events = new EventHub();
-  const catalog = new StudyCatalog(options.store ?? new InMemoryCatalogStore());
-  const importer = new ImportService({
-    catalog,
-    decode: options.decode,
-    emit: events.emit,
-    logger: options.logger,
-    importDir: options.importDir,
-    concurrency: options.importConcurrency,
-  });
   const router = new IpcRouter({ validateResponses: options.validateResponses });
   registerAppHandlers(router, { version: options.version, platform: options.platform, shell: options.shell, openDialog: options.openDialog });
-  registerStudiesHandlers(router, { catalog, importer });
-  registerImagesHandlers(router, { catalog, decode: options.decode });
+  // One SQLite database is the study archive the viewer browses and the worklist (issues #5, #10).
+  // It lives on its own worker thread (SQLite queries and WAL checkpoints never stall the main
+  // event loop); a database that cannot be opened answers each call with the reason.
+  const store = createWorklistClient({ path: options.databasePath ?? ':memory:', log: (level, message) => options.logger[level](message) });
+  registerImagesHandlers(router, { archive: store, decode: options.decode });
   const aiStatusEvent = throttle((status: AiStatus) => events.emit('ai:status', status), 250);
   let lastAiState: AiStatus['state'] | undefined;
   let onAiReady = (): void => undefined;
@@ -126,35 +124,47 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     },
     log: (level, message) => options.logger[level](message),
   });
-  registerAiHandlers(router, { catalog, ai });
+  registerAiHandlers(router, { archive: store, ai });
   // Loads in the background: the viewer works at once, the AI panel shows "loading".
   const aiStarted = ai.start();
 
-  // The worklist (issue #5): one SQLite database, one ingest queue fed by imports and the listener.
-  // The database lives on its own worker thread (SQLite queries and WAL checkpoints never stall
-  // the main event loop); a database that cannot be opened answers each call with the reason.
-  const store = createWorklistClient({ path: options.databasePath ?? ':memory:', log: (level, message) => options.logger[level](message) });
-  // Arrivals and triage results come one by one: the renderer re-queries at most 4 times a second.
+  // One ingest queue fed by the viewer's imports, worklist imports, the listener and the watched
+  // folder. Arrivals and triage results come one by one: the renderer re-queries at most 4 times
+  // a second; an arrival also changes the study browser.
   const worklistChanged = throttle(() => events.emit('worklist:changed', {}), 250);
+  const studiesChanged = throttle(() => events.emit('studies:changed', {}), 500);
   const queue = new IngestQueue({
     store,
     files: options.decode,
     triage: aiIngestTriage(ai, aiStarted),
-    onEvent: () => worklistChanged(undefined),
+    onEvent: (event) => {
+      worklistChanged(undefined);
+      if (event.type === 'added') studiesChanged(undefined);
+    },
     log: (level, message) => options.logger[level](message),
   });
+  const importer = new ImportService({
+    queue,
+    decode: options.decode,
+    emit: events.emit,
+    logger: options.logger,
+    importDir: options.importDir,
+    concurrency: options.importConcurrency,
+  });
+  registerStudiesHandlers(router, { archive: store, importer, emit: events.emit });
   const imports = new WorklistImports({ queue, emit: events.emit });
-  registerWorklistHandlers(router, { store, imports, catalog, decode: options.decode, ai, emit: events.emit });
+  registerWorklistHandlers(router, { store, imports, decode: options.decode, ai, emit: events.emit });
   // Work left pending by a crash or a shutdown mid-batch resumes by itself (issue #5 crash safety).
   void queue.resumePending();
   onAiReady = () => void queue.resumePending();
   // Listener and watched folder: their state and failures reach the Sources strip as events;
   // received counts change per instance, so at most 4 events a second.
   const sourcesEvent = throttle((status: IngestSourcesStatus) => events.emit('ingest:sources', status), 250);
+  const storageDir = options.ingest?.storageDir ?? join(dirname(options.importDir), 'received');
   const sources = startIngestSources({
     queue,
     store,
-    storageDir: options.ingest?.storageDir ?? join(dirname(options.importDir), 'received'),
+    storageDir,
     initial: options.ingest?.settings,
     settingsProblems: options.ingest?.settingsProblems,
     settingsPath: options.ingest?.settingsPath,
@@ -162,7 +172,9 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     onStatus: sourcesEvent,
     log: (level, message) => options.logger[level](message),
   });
-  registerIngestHandlers(router, { sources });
+  const storage = new StorageRetention({ store, storageDir, settingsPath: options.ingest?.storageSettingsPath, log: (level, message) => options.logger[level](message) });
+  void storage.start();
+  registerIngestHandlers(router, { sources, storage });
   // Another process on the same database (`cxr listen`, `cxr import`) commits rows this one's
   // events never see. SQLite's data_version changes when another connection commits (it is per
   // connection and ignores this connection's own writes), so a cheap poll turns those into live updates.
@@ -170,7 +182,10 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   const pollDataVersion = (): void => {
     store.dataVersion().then(
       (now) => {
-        if (dataVersion !== undefined && now !== dataVersion) worklistChanged(undefined);
+        if (dataVersion !== undefined && now !== dataVersion) {
+          worklistChanged(undefined);
+          studiesChanged(undefined);
+        }
         dataVersion = now;
       },
       () => undefined, // the database is unavailable: worklist:list reports why
@@ -182,15 +197,15 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   return {
     router,
     events,
-    catalog,
     importer,
     decode: options.decode,
     ai,
     databasePath: options.databasePath,
-    worklist: { store, queue, imports, sources },
+    worklist: { store, queue, imports, sources, storage },
     async close() {
       clearInterval(externalWrites);
       await sources.close();
+      await storage.close();
       await imports.close();
       await queue.close();
       await importer.close();

@@ -3,8 +3,8 @@
  * (sorted and filtered in SQLite), review actions, folder imports with progress and cancel,
  * opening a study in the viewer, CSV export and the per-study summary PNG.
  *
- * Rows cross to the renderer without the main-only file path; study files reach the
- * viewer only through the study catalog (`worklist:open` adds them there).
+ * Rows cross to the renderer without the main-only file path; `worklist:open` answers with the
+ * study's archive key, which the viewer opens like any study of its browser.
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -15,7 +15,6 @@ import type { DecodeService } from '../services/decoding/decodeService';
 import type { AiService } from '../services/inference/aiService';
 import { importFolder } from '../services/ingest/folderImport';
 import type { IngestQueue, IngestTriage } from '../services/ingest/ingestQueue';
-import type { StudyCatalog } from '../services/studies/studyCatalog';
 import { csvFileName, worklistCsv } from '../services/worklist/csvExport';
 import { renderSummaryPng } from '../services/worklist/summaryImage';
 import type { WorklistStoreLike } from '../services/worklist/worklistProtocol';
@@ -142,9 +141,8 @@ export class WorklistImports {
 }
 
 export interface WorklistHandlerDeps {
-  store: WorklistStoreLike<'worklist' | 'worklistEntry' | 'priorityCounts' | 'recordReview' | 'studyFilePaths' | 'studySummary'>;
+  store: WorklistStoreLike<'worklist' | 'worklistEntry' | 'priorityCounts' | 'recordReview' | 'studySummary' | 'studyKeyOfUid'>;
   imports: WorklistImports;
-  catalog: Pick<StudyCatalog, 'addInstance'>;
   decode: Pick<DecodeService, 'readHeader' | 'decodeFrame'>;
   /** The AI, for the summary's heatmap (cached per pixel hash, so usually instant). */
   ai: Pick<AiService, 'classify' | 'status'>;
@@ -176,26 +174,10 @@ export function registerWorklistHandlers(router: IpcRouter, deps: WorklistHandle
 
   router.handle('worklist:cancelImport', ({ jobId }) => ({ cancelled: deps.imports.cancel(jobId) }));
 
+  // The worklist and the viewer read one archive (issue #10): opening a row is a key lookup.
   router.handle('worklist:open', async ({ studyInstanceUid }) => {
-    const paths = await store.studyFilePaths(studyInstanceUid);
-    if (paths.length === 0) throw new CodedError('NOT_FOUND', 'study not in the worklist');
-    let studyKey: string | undefined;
-    let added = false;
-    let lastError: unknown;
-    for (const path of paths) {
-      try {
-        const outcome = deps.catalog.addInstance(path, await deps.decode.readHeader(path));
-        added ||= outcome.added;
-        studyKey ??= outcome.record.studyKey;
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    if (!studyKey) {
-      const reason = lastError instanceof Error ? lastError.message : 'no readable file';
-      throw new CodedError('STUDY_UNREADABLE', `the study's files cannot be read: ${reason}`);
-    }
-    if (added) deps.emit('studies:changed', {});
+    const studyKey = await store.studyKeyOfUid(studyInstanceUid);
+    if (!studyKey) throw new CodedError('NOT_FOUND', 'study not in the worklist');
     return { studyKey };
   });
 

@@ -139,13 +139,15 @@ export function createViewerStore(api: PreloadApi): ViewerStore {
         return;
       }
       let priors;
+      let priorStudyKey: string | null;
       try {
-        ({ studies: priors } = await invokeOrThrow(api, 'studies:priors', { studyKey: current }));
+        ({ studies: priors, priorStudyKey } = await invokeOrThrow(api, 'studies:priors', { studyKey: current }));
       } catch (err) {
         set({ notice: `Prior studies could not be listed: ${errorOf(err).message}` });
         return;
       }
-      const prior = priors.find((p) => p.studyKey !== current);
+      // The patient's other studies come newest first; compare with the newest one dated earlier.
+      const prior = priors.find((p) => p.studyKey === priorStudyKey);
       const instance = prior ? firstDisplayableInstance(prior) : undefined;
       if (!prior || !instance) {
         set({ notice: 'No prior study of this patient.' });

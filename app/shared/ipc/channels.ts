@@ -18,7 +18,9 @@ const channelKeys: Record<Channel, true> = {
   'studies:importBytes': true,
   'studies:cancelImport': true,
   'studies:list': true,
+  'studies:get': true,
   'studies:priors': true,
+  'studies:remove': true,
   'images:load': true,
   'images:thumbnail': true,
   'images:tags': true,
@@ -34,6 +36,8 @@ const channelKeys: Record<Channel, true> = {
   'worklist:summaryPng': true,
   'ingest:sources': true,
   'ingest:configure': true,
+  'storage:status': true,
+  'storage:configure': true,
 };
 
 /** One key per contract event (same compile-time completeness check). */

@@ -251,6 +251,19 @@ export const IngestSourcesStatus = z.object({
   settingsPath: z.string().optional(),
 });
 
+/** The received-files storage view (issue #10). */
+export const StorageStatus = z.object({
+  /** The listener's storage folder (shown so IT can find it). */
+  folder: z.string(),
+  files: z.number().int(),
+  bytes: z.number(),
+  rule: z.object({ maxAgeDays: z.number().int().nullable(), maxBytes: z.number().int().nullable() }),
+  /** The last time the rule ran and what it deleted. */
+  lastRun: z.object({ atMs: z.number(), deletedFiles: z.number().int(), freedBytes: z.number(), failed: z.number().int() }).optional(),
+  /** Problems with the settings file or the last run. */
+  problems: z.array(z.string()),
+});
+
 /** Request/response schemas per channel. */
 export const contract = {
   'app:info': {
@@ -276,14 +289,48 @@ export const contract = {
     request: z.object({ jobId: z.string() }),
     response: z.object({ cancelled: z.boolean() }),
   },
+  /**
+   * A page of the local study archive (issue #10): patients by name with their studies, the same
+   * rows the worklist and `cxr` read. `truncated` when more patients match than `limit`.
+   */
   'studies:list': {
-    request: z.object({}),
-    response: z.object({ patients: z.array(PatientSummary) }),
+    request: z.object({ search: z.string().max(200).optional(), patientKey: z.string().max(64).optional(), limit: z.number().int().min(1).max(10_000).optional() }),
+    response: z.object({ patients: z.array(PatientSummary), truncated: z.boolean() }),
   },
-  /** Earlier studies of the same patient, newest first (for "compare with prior"). */
+  /**
+   * One study with its patient, for opening it (a click, a reload, the worklist). Files that
+   * moved or vanished are listed with FILE_MISSING and their path; `removed` when the study was
+   * removed from the list (it can still be opened by key, e.g. a reload to it).
+   */
+  'studies:get': {
+    request: z.object({ studyKey: z.string().min(1).max(64) }),
+    response: z.object({ patient: PatientSummary, removed: z.boolean() }),
+  },
+  /**
+   * The patient's other studies, newest first (same Patient ID and Issuer of Patient ID), and the
+   * prior "compare with prior" opens: the most recent one dated before this study, or null.
+   */
   'studies:priors': {
     request: z.object({ studyKey: z.string() }),
-    response: z.object({ studies: z.array(StudySummary) }),
+    response: z.object({ studies: z.array(StudySummary), priorStudyKey: z.string().nullable() }),
+  },
+  /** "Remove from list": hides the study from the browser and the worklist; files, results and audit trail stay. */
+  'studies:remove': {
+    request: z.object({ studyKey: z.string().min(1).max(64) }),
+    response: z.object({ removed: z.boolean() }),
+  },
+  /** The folder the DICOM listener stores into: size, and the retention rule. */
+  'storage:status': {
+    request: z.object({}),
+    response: StorageStatus,
+  },
+  /**
+   * Sets the retention rule (days, a size cap, or both; null = keep) and applies it at once. It
+   * deletes only files the app itself received into its storage folder, never a row or the audit trail.
+   */
+  'storage:configure': {
+    request: z.object({ maxAgeDays: z.number().int().min(1).max(36_500).nullable(), maxBytes: z.number().int().min(1).nullable() }),
+    response: z.object({ status: StorageStatus, problems: z.array(z.string()) }),
   },
   /** Decodes one frame (off the main event loop) and returns stored values + display info. */
   'images:load': {
@@ -387,6 +434,7 @@ export type WorklistRow = z.output<typeof WorklistRow>;
 export type WorklistQuery = z.input<typeof WorklistQuery>;
 export type WorklistProgress = z.output<typeof WorklistProgress>;
 export type IngestSourcesStatus = z.output<typeof IngestSourcesStatus>;
+export type StorageStatus = z.output<typeof StorageStatus>;
 
 /** Events main pushes to the renderer. */
 export const events = {

@@ -1,8 +1,10 @@
 /**
- * Import jobs: files, folders (recursive), DICOMDIRs and dropped bytes become catalog
- * entries. Headers are read through the injected DecodeService (worker threads), a
- * bounded number at a time, so importing thousands of files never blocks the main event
- * loop or floods the pool. Progress goes out as `studies:importProgress`, throttled;
+ * The viewer's import jobs: files, folders (recursive), DICOMDIRs and dropped bytes go into the
+ * study archive through the same ingest queue as worklist imports and the DICOM listener (issue
+ * #10: one import path, one de-duplication rule), so every opened file is also triaged and kept
+ * across restarts. A job counts a file done once it is recorded; triage goes on in the
+ * background. Files are handed over a bounded number at a time, so importing thousands of files
+ * never blocks the main event loop or floods the decode pool. Progress goes out as `studies:importProgress`, throttled;
  * a job can be cancelled; a file that fails is reported and the import goes on.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +16,7 @@ import type { EventSink } from '../../ipc/events';
 import type { Logger } from '../../ipc/log';
 import { fileRef, redactPaths } from '../../security/redact';
 import type { DecodeService } from '../decoding/decodeService';
-import type { StudyCatalog } from './studyCatalog';
+import type { IngestOutcome, IngestQueue, RecordedFile } from '../ingest/ingestQueue';
 import { walkFiles } from './fileWalker';
 
 /** At most this many errors travel in a progress event (the `failed` count is always complete). */
@@ -22,7 +24,9 @@ export const MAX_REPORTED_ERRORS = 500;
 
 /** Dependencies of {@link ImportService}; all injected so it runs without Electron. */
 export interface ImportServiceDeps {
-  catalog: StudyCatalog;
+  /** The archive's ingest queue (recording, de-duplication, triage). */
+  queue: Pick<IngestQueue, 'add'>;
+  /** Reads a DICOMDIR's references (the queue skips index files). */
   decode: Pick<DecodeService, 'readHeader'>;
   emit: EventSink;
   logger: Logger;
@@ -199,15 +203,27 @@ export class ImportService {
     // it references to the queue (PS3.10 8.6; Referenced File ID, PS3.3 F.3.2.2).
     let next = 0;
     const importOne = async (item: ImportItem) => {
-      if (this.deps.catalog.hasPath(item.path)) return; // imported by an earlier job
       try {
-        const header = await this.deps.decode.readHeader(item.path);
-        if (header.kind === 'dicomdir') {
+        // PS3.10 8.6: a DICOMDIR's file ID is "DICOMDIR"; it is an index, read here, not recorded.
+        if (basename(item.path).toUpperCase() === 'DICOMDIR') {
+          const header = await this.deps.decode.readHeader(item.path);
+          if (header.kind === 'dicomdir') {
+            for (const ref of header.referencedFiles ?? []) enqueue({ path: resolve(ref), displayName: basename(ref) });
+            return;
+          }
+        }
+        const recorded = await this.record(item.path);
+        if ('instanceId' in recorded) {
+          this.markChanged();
+          return;
+        }
+        if (recorded.status === 'skipped') {
+          const header = await this.deps.decode.readHeader(item.path);
           for (const ref of header.referencedFiles ?? []) enqueue({ path: resolve(ref), displayName: basename(ref) });
           return;
         }
-        const outcome = this.deps.catalog.addInstance(item.path, header);
-        if (outcome.added) this.markChanged();
+        if (recorded.status === 'failed') throw recorded.error;
+        if (recorded.status === 'cancelled') return;
       } catch (err) {
         const e = toAppError(err);
         const message = redactPaths(e.message);
@@ -230,6 +246,17 @@ export class ImportService {
       await Promise.all(Array.from({ length: concurrency }, worker));
     }
     logger.info('import finished', { job: p.jobId.slice(0, 8), total: p.total, failed: p.failed, cancelled: job.cancelled });
+  }
+
+  /**
+   * Hands a file to the ingest queue; resolves as soon as it is in the archive (triage goes on),
+   * or with the outcome when it never got there (unreadable, a DICOMDIR, the queue closing).
+   * A non-image object is recorded (listed under its study) before its NOT_AN_IMAGE outcome.
+   */
+  private record(path: string): Promise<RecordedFile | IngestOutcome> {
+    return new Promise((settle) => {
+      void this.deps.queue.add(path, 'import', { onRecorded: settle }).then(settle);
+    });
   }
 
   /** Emits progress at most every `progressIntervalMs`; a skipped update is sent by a timer. */

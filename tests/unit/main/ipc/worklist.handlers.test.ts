@@ -1,6 +1,6 @@
 /**
  * The `worklist:` handlers over a real SQLite database in a temp folder, the real ingest
- * queue and study catalog, with a scripted decode service and AI (so the COVID probability
+ * queue and archive queries, with a scripted decode service and AI (so the COVID probability
  * and the out-of-distribution flag of every fixture are known).
  */
 import { join } from 'node:path';
@@ -11,8 +11,6 @@ import { EventHub } from '../../../../app/main/ipc/events';
 import { IpcRouter } from '../../../../app/main/ipc/handle';
 import { registerWorklistHandlers, WorklistImports } from '../../../../app/main/ipc/worklist.handlers';
 import { IngestQueue, type IngestTriage } from '../../../../app/main/services/ingest/ingestQueue';
-import { InMemoryCatalogStore } from '../../../../app/main/services/studies/catalogStore';
-import { StudyCatalog } from '../../../../app/main/services/studies/studyCatalog';
 import { openWorklistDb, type WorklistDatabase } from '../../../../app/main/services/worklist/worklistDb';
 import { WorklistStore } from '../../../../app/main/services/worklist/worklistStore';
 import type { Channel, EventName, RequestOf, ResponseOf, WorklistRow } from '../../../../app/shared/ipc/contract';
@@ -49,7 +47,7 @@ let router: IpcRouter;
 let events: EventHub;
 let imports: WorklistImports;
 let queue: IngestQueue;
-let catalog: StudyCatalog;
+let archive: WorklistStore;
 let seen: EventName[];
 let clock: number;
 
@@ -57,18 +55,17 @@ function setUp(triage: IngestTriage): void {
   db = openWorklistDb(join(tmp.dir, 'worklist.sqlite'));
   // A clock that advances per call: arrival order is the order files were added.
   const store = new WorklistStore(db, () => ++clock);
+  archive = store;
   events = new EventHub();
   seen = [];
   events.subscribe((event) => seen.push(event));
   const decode = createFakeDecodeService();
   queue = new IngestQueue({ store, files: decode, triage, concurrency: 1 });
   imports = new WorklistImports({ queue, emit: events.emit, progressIntervalMs: 0 });
-  catalog = new StudyCatalog(new InMemoryCatalogStore());
   router = new IpcRouter({ validateResponses: true });
   registerWorklistHandlers(router, {
     store,
     imports,
-    catalog,
     decode,
     ai: { classify: () => Promise.reject(new Error('no AI')), status: () => ({}) as never },
     emit: events.emit,
@@ -185,13 +182,12 @@ describe('worklist handlers', () => {
     expect(escalated.entry).toMatchObject({ status: 'escalated', note: 'call the ward', reviewer: 'local user' });
   });
 
-  it('opens a study: its files join the study catalog and the study key comes back', async () => {
+  it('opens a study: the study key of the same archive row comes back', async () => {
     setUp(scriptedTriage());
     await importAll();
     const { studyKey } = await callOk('worklist:open', { studyInstanceUid: '1.9.2' });
-    const study = catalog.list().flatMap((p) => p.studies).find((s) => s.studyKey === studyKey);
-    expect(study?.studyInstanceUid).toBe('1.9.2');
-    expect(seen).toContain('studies:changed');
+    // The worklist and the viewer read one archive (issue #10): the key opens the same study.
+    expect(archive.archiveStudy(studyKey)?.patient.studies[0].studyInstanceUid).toBe('1.9.2');
     const unknown = await router.dispatch('worklist:open', { studyInstanceUid: '7.7' }, ctx);
     expect(unknown.ok ? undefined : unknown.error.code).toBe('NOT_FOUND');
   });

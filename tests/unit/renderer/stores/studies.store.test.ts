@@ -6,7 +6,7 @@ import { makePatient, makeStudy } from './studyData';
 describe('studies store', () => {
   it('lists patients from studies:list', async () => {
     const patients = [makePatient('p1', [makeStudy('s1', '20240101', ['a'])])];
-    const store = createStudiesStore(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients } }) }));
+    const store = createStudiesStore(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients, truncated: false } }) }));
     await store.getState().refresh();
     expect(store.getState().status).toBe('ready');
     expect(store.getState().patients).toEqual(patients);
@@ -58,9 +58,9 @@ describe('studies store', () => {
         if (first) {
           first = false;
           await new Promise<void>((r) => (release = r));
-          return { ok: true, value: { patients: [] } };
+          return { ok: true, value: { patients: [], truncated: false } };
         }
-        return { ok: true, value: { patients: [makePatient('p1', [])] } };
+        return { ok: true, value: { patients: [makePatient('p1', [])], truncated: false } };
       },
     });
     const store = createStudiesStore(api);

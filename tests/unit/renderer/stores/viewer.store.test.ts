@@ -22,7 +22,9 @@ describe('viewer store', () => {
 
   it('compare with prior opens the newest prior beside the current study', async () => {
     const prior = makeStudy('s0', '20230101', ['old-bad', 'old'], { 'old-bad': 'truncated' });
-    const api = createFakeApi({ 'studies:priors': (r) => ({ ok: true, value: { studies: r.studyKey === 's1' ? [prior] : [] } }) });
+    const later = makeStudy('s2', '20250101', ['new']);
+    // The patient's other studies, newest first; the prior to compare with is the newest earlier one.
+    const api = createFakeApi({ 'studies:priors': (r) => ({ ok: true, value: r.studyKey === 's1' ? { studies: [later, prior], priorStudyKey: 's0' } : { studies: [], priorStudyKey: null } }) });
     const store = createViewerStore(api);
     store.getState().openInstance('s1', 'a');
     await store.getState().comparePrior();
@@ -33,7 +35,7 @@ describe('viewer store', () => {
   });
 
   it('says so when there is no prior', async () => {
-    const store = createViewerStore(createFakeApi({ 'studies:priors': () => ({ ok: true, value: { studies: [] } }) }));
+    const store = createViewerStore(createFakeApi({ 'studies:priors': () => ({ ok: true, value: { studies: [], priorStudyKey: null } }) }));
     store.getState().openInstance('s1', 'a');
     await store.getState().comparePrior();
     expect(store.getState().layout).toBe('1x1');

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../../../app/shared/ipc/contract';
 import type { ImportProgress } from '../../../../../app/shared/ipc/contract';
-import { InMemoryCatalogStore } from '../../../../../app/main/services/studies/catalogStore';
+import { IngestQueue } from '../../../../../app/main/services/ingest/ingestQueue';
 import { ImportService, safeFileName } from '../../../../../app/main/services/studies/importService';
-import { StudyCatalog } from '../../../../../app/main/services/studies/studyCatalog';
+import { openWorklistDb } from '../../../../../app/main/services/worklist/worklistDb';
+import { WorklistStore } from '../../../../../app/main/services/worklist/worklistStore';
+import { fakeTriage } from '../ingest/ingestFixtures';
 import type { Logger } from '../../../../../app/main/ipc/log';
 import { createFakeDecodeService, writeFake, writeFakeDicomdir, writeSampleTree } from './fakeDecodeService';
 
@@ -18,7 +20,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup(options: { delayMs?: number; concurrency?: number; progressIntervalMs?: number } = {}) {
   const decode = createFakeDecodeService({ delayMs: options.delayMs });
-  const catalog = new StudyCatalog(new InMemoryCatalogStore());
+  // The real archive (SQLite in memory) and ingest queue: the viewer imports through them (issue #10).
+  const store = new WorklistStore(openWorklistDb(':memory:'));
+  const queue = new IngestQueue({ store, files: decode, triage: fakeTriage() });
+  const catalog = {
+    list: () => store.archivePatients().patients,
+    size: () => store.counts().instances,
+    resolve: (instanceId: string) => store.resolveInstance(instanceId),
+  };
   const events: Array<{ event: EventName; payload: unknown; at: number }> = [];
   const logLines: string[] = [];
   const logger: Logger = {
@@ -27,7 +36,7 @@ function setup(options: { delayMs?: number; concurrency?: number; progressInterv
     error: (m, f) => logLines.push(m + JSON.stringify(f ?? {})),
   };
   const importer = new ImportService({
-    catalog,
+    queue,
     decode,
     emit: (event, payload) => events.push({ event, payload, at: Date.now() }),
     logger,

@@ -9,14 +9,14 @@ const withStudies = [makePatient('p1', [makeStudy('key-1', '20240101', ['img-a']
 
 describe('start screen', () => {
   it('starts on the worklist, and stays there when no files were opened with the app', async () => {
-    const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: [] } }) }));
+    const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: [], truncated: false } }) }));
     expect(stores.worklist.getState().mode).toBe('worklist');
     await stores.studies.getState().refresh();
     expect(stores.worklist.getState().mode).toBe('worklist');
   });
 
   it('shows the viewer when the app was started with files', async () => {
-    const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: withStudies } }) }));
+    const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: withStudies, truncated: false } }) }));
     await stores.studies.getState().refresh();
     expect(stores.worklist.getState().mode).toBe('viewer');
   });
@@ -25,7 +25,7 @@ describe('start screen', () => {
     let patients: typeof withStudies = [];
     const stores = createAppStores(
       createFakeApi({
-        'studies:list': () => ({ ok: true, value: { patients } }),
+        'studies:list': () => ({ ok: true, value: { patients, truncated: false } }),
         'studies:import': () => ({ ok: true, value: { jobId: 'job-1' } }),
       }),
     );
@@ -38,7 +38,7 @@ describe('start screen', () => {
   });
 
   it('keeps the screen the user chose before the first study list arrived', async () => {
-    const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: withStudies } }) }));
+    const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients: withStudies, truncated: false } }) }));
     // A click on "Worklist" while the app is already there is a choice too.
     stores.worklist.getState().setMode('worklist');
     await stores.studies.getState().refresh();

@@ -8,7 +8,7 @@ function storesWithStudy() {
   const study = makeStudy('s1', '20240101', ['a', 'b']);
   study.series[0].instances[0].numberOfFrames = 2;
   const patients = [makePatient('p1', [study])];
-  const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients } }) }));
+  const stores = createAppStores(createFakeApi({ 'studies:list': () => ({ ok: true, value: { patients, truncated: false } }) }));
   return stores;
 }
 

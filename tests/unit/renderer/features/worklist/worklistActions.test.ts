@@ -14,7 +14,7 @@ const row = (n: number): WorklistRow => ({
 function stores() {
   const patients = [makePatient('p1', [makeStudy('key-1', '20240101', ['img-a', 'img-b'])])];
   const api = createFakeApi({
-    'studies:list': () => ({ ok: true, value: { patients } }),
+    'studies:list': () => ({ ok: true, value: { patients, truncated: false } }),
     'worklist:list': () => ({ ok: true, value: { entries: [row(1), row(2), row(3)], counts: { unreliable: 0, high: 3, medium: 0, low: 0, none: 0 }, ms: 1 } }),
     'worklist:open': () => ({ ok: true, value: { studyKey: 'key-1' } }),
     'worklist:review': (r) => ({ ok: true, value: { entry: { ...row(1), status: 'reviewed', reviewer: 'local user', studyInstanceUid: r.studyInstanceUid } } }),
