@@ -4,14 +4,20 @@
  * `problems` (data), never as a thrown error; a port in use is a failed listener in the status.
  */
 import type { IngestSources } from '../services/ingest/ingestSources';
+import type { StorageRetention } from '../services/ingest/storageRetention';
 import type { IngestSettings } from '../services/worklist/ingestSettings';
 import type { IpcRouter } from './handle';
 
 export interface IngestHandlerDeps {
   sources: Pick<IngestSources, 'status' | 'configure'>;
+  /** The received-files storage view and retention rule (issue #10). */
+  storage: Pick<StorageRetention, 'status' | 'configure'>;
 }
 
-export function registerIngestHandlers(router: IpcRouter, { sources }: IngestHandlerDeps): void {
+export function registerIngestHandlers(router: IpcRouter, { sources, storage }: IngestHandlerDeps): void {
+  router.handle('storage:status', () => storage.status());
+  router.handle('storage:configure', (rule) => storage.configure(rule));
+
   router.handle('ingest:sources', () => sources.status());
 
   router.handle('ingest:configure', async ({ listener, watchDir }) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { IpcRouter } from '../../../../app/main/ipc/handle';
+import { StorageRetention } from '../../../../app/main/services/ingest/storageRetention';
 import { registerIngestHandlers } from '../../../../app/main/ipc/ingest.handlers';
 import type { IngestQueue } from '../../../../app/main/services/ingest/ingestQueue';
 import { startIngestSources, type IngestSources } from '../../../../app/main/services/ingest/ingestSources';
@@ -31,7 +32,8 @@ function setUp(): { router: IpcRouter; settingsPath: string } {
   const queue = { add: async () => ({ status: 'failed' }) } as unknown as IngestQueue;
   sources = startIngestSources({ queue, store: { isKnownPath: () => false }, storageDir: join(tmp.dir, 'received'), settingsPath, watchIntervalMs: 50 });
   const router = new IpcRouter({ validateResponses: true });
-  registerIngestHandlers(router, { sources });
+  const storage = new StorageRetention({ store: { receivedFiles: () => [], markPurged: () => 0 }, storageDir: join(tmp.dir, 'received'), intervalMs: 0 });
+  registerIngestHandlers(router, { sources, storage });
   return { router, settingsPath };
 }
 
