@@ -7,6 +7,7 @@
 import { CodedError } from '../../../../shared/result';
 import type { CodecFrameInfo, CodecResult } from './codecTypes';
 import { checkStreamGeometry } from './codecOutput';
+import { preferAdobeTransform } from './streamHeaders';
 import { loadLibJpegTurbo, rethrowTrap, wasmErrorMessage, withEmbind } from './wasmModules';
 
 /** A decoded 8-bit JPEG: grey (1 component) or RGB (3), pixel-interleaved. */
@@ -58,9 +59,13 @@ export async function decodeJpeg8(encoded: Uint8Array, what: string, accept: (he
   );
 }
 
-/** Decodes one JPEG baseline (8-bit) frame of a DICOM data set. */
+/**
+ * Decodes one JPEG baseline (8-bit) frame of a DICOM data set. An Adobe APP14 segment decides
+ * whether three components are RGB or YCbCr, even when the frame carries a JFIF marker too
+ * (see {@link preferAdobeTransform}).
+ */
 export async function decodeJpegBaselineFrame(encoded: Uint8Array, info: CodecFrameInfo): Promise<CodecResult> {
-  const image = await decodeJpeg8(encoded, 'JPEG baseline frame', (header) =>
+  const image = await decodeJpeg8(preferAdobeTransform(encoded), 'JPEG baseline frame', (header) =>
     checkStreamGeometry('JPEG', { width: header.width, height: header.height, components: header.componentCount, bitsPerSample: 8 }, info),
   );
   checkStreamGeometry('JPEG', { width: image.width, height: image.height, components: image.components, bitsPerSample: 8 }, info);

@@ -270,11 +270,15 @@ export function decodeDctStream(data: Uint8Array, maxSamples = Number.MAX_SAFE_I
   return assemble(frame, states, maxH, maxV, isYCbCr(parser, frame));
 }
 
-/** libjpeg's rule (jdapimin.c): JFIF or Adobe transform ≠ 0 means YCbCr; ids 'R','G','B' mean RGB. */
+/**
+ * libjpeg's rule (jdapimin.c), except that an Adobe APP14 segment wins over JFIF as in the 8-bit
+ * path (streamHeaders.ts preferAdobeTransform): Adobe transform 0 means RGB, any other YCbCr;
+ * then JFIF means YCbCr; then ids 'R','G','B' mean RGB.
+ */
 function isYCbCr(parser: JpegParser, frame: JpegFrame): boolean {
   if (frame.components.length !== 3) return false;
-  if (parser.sawJfif) return true;
   if (parser.adobeTransform !== undefined) return parser.adobeTransform !== 0;
+  if (parser.sawJfif) return true;
   const ids = frame.components.map((c) => c.id);
   return !(ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42);
 }

@@ -46,6 +46,49 @@ export function readJpegFrameHeader(data: Uint8Array): JpegFrameHeader | undefin
   throw corrupt('JPEG stream ends before its frame header');
 }
 
+/**
+ * The stream without its JFIF APP0 segments when it also has an Adobe APP14 segment, else the
+ * stream itself. libjpeg (jdapimin.c) lets a JFIF marker decide that three components are YCbCr
+ * before it looks at APP14, so a frame marked "transform 0" (components stored as RGB, no colour
+ * transform) that also carries JFIF came out colour-converted twice (PSNR 7–11 dB against dcmtk,
+ * which takes the photometric interpretation's word). Without the JFIF segment libjpeg follows
+ * APP14: transform 0 → RGB as stored, 1 → YCbCr. Only markers before the first scan are looked at.
+ */
+export function preferAdobeTransform(data: Uint8Array): Uint8Array {
+  if (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8) return data;
+  const jfif: Array<[number, number]> = [];
+  let adobe = false;
+  let pos = 2;
+  // Each segment moves pos forward by at least 4 bytes, each fill byte by 1.
+  while (pos + 4 <= data.length) {
+    if (data[pos] !== 0xff) break;
+    const marker = data[pos + 1];
+    if (marker === 0xff) {
+      pos++;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) break;
+    const length = (data[pos + 2] << 8) | data[pos + 3];
+    if (length < 2 || pos + 2 + length > data.length) break;
+    const at = pos + 4;
+    const says = (text: string) => length >= 2 + text.length && [...text].every((c, i) => data[at + i] === c.charCodeAt(0));
+    if (marker === 0xe0 && says('JFIF\0')) jfif.push([pos, pos + 2 + length]);
+    if (marker === 0xee && length >= 14 && says('Adobe')) adobe = true;
+    pos += 2 + length;
+  }
+  if (!adobe || jfif.length === 0) return data;
+  const out = new Uint8Array(data.length - jfif.reduce((n, [a, b]) => n + b - a, 0));
+  let from = 0;
+  let to = 0;
+  for (const [a, b] of jfif) {
+    out.set(data.subarray(from, a), to);
+    to += a - from;
+    from = b;
+  }
+  out.set(data.subarray(from), to);
+  return out;
+}
+
 /** Geometry from the SIZ marker segment that follows SOC in a J2K codestream (ISO 15444-1 A.5.1). */
 export function j2kGeometry(codestream: Uint8Array): StreamGeometry {
   const d = codestream;
