@@ -20,7 +20,8 @@ async function handle(req: DecodeRequest): Promise<{ value: unknown; transfer: A
     case 'decodeFrame': {
       const frame = await decodeFrameTask(req.path, req.frame);
       const pixels = ownedArray(frame.pixels);
-      return { value: { info: frame.info, pixels }, transfer: [pixels.buffer as ArrayBuffer] };
+      // Warnings (e.g. a truncated element after the Pixel Data) travel with the frame.
+      return { value: { info: frame.info, pixels, ...(frame.warnings ? { warnings: frame.warnings } : {}) }, transfer: [pixels.buffer as ArrayBuffer] };
     }
     case 'thumbnail': {
       const t = await thumbnailTask(req.path, req.size);

@@ -46,6 +46,26 @@ export const DecodeErrorCode = {
 
 export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode];
 
+/**
+ * Codes of problems a decode worked around: the frame is returned, with the warning beside it
+ * (DecodeResult.warnings in decodeFile.ts), instead of refusing the file.
+ */
+export const DecodeWarningCode = {
+  /**
+   * An element after the Pixel Data runs past the end of the file (a private tag, padding or a
+   * signature cut off): the pixels are complete, the incomplete trailing elements are dropped.
+   */
+  TRAILING_DATA_TRUNCATED: 'TRAILING_DATA_TRUNCATED',
+} as const;
+
+export type DecodeWarningCode = (typeof DecodeWarningCode)[keyof typeof DecodeWarningCode];
+
+/** A problem the decoder worked around; the message names the file by its base name only. */
+export interface DecodeWarning {
+  code: DecodeWarningCode;
+  message: string;
+}
+
 /** Every code a decode can end with (the fuzz test's whitelist). */
 export const DECODE_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(DecodeErrorCode));
 

@@ -5,19 +5,19 @@
  * stored-value normalisation (PS3.5 8.1.1) and colour conversion (PS3.3 C.7.6.3.1.2).
  */
 import type { DataSet } from 'dicom-parser';
-import type { DecodedFrame, StoredPixels } from '../../../shared/imaging/types';
+import type { DecodedFrame, ImageDisplayInfo, StoredPixels } from '../../../shared/imaging/types';
 import { NATIVE_TRANSFER_SYNTAXES } from '../../../shared/imaging/transferSyntax';
 import type { TagNode } from '../../../shared/ipc/contract';
 import { CodedError } from '../../../shared/result';
 import { decodeCompressedFrame, type CodecFrameInfo } from './codecs';
 import { applyPalette, convertToRgb, expand422, planarToInterleaved, to8Bit } from './colour';
 import type { InstanceHeader } from './decodeService';
-import { decodeError, DecodeErrorCode } from './decodeErrors';
+import { decodeError, DecodeErrorCode, type DecodeWarning } from './decodeErrors';
 import { readDisplayInfo, readPixelModule, type PixelModuleInfo } from './imageAttributes';
 import { isDicomdir, isSupportedTransferSyntax, parseDicomBytes, readInstanceHeader, sniffContentKind, unsupportedSyntax, type ParsedDicom } from './parseDicom';
 import { encapsulatedFrame, nativeFrame, nativeSamplesPerFrame, pixelDataElement } from './pixelFrames';
 import { decodeJpeg, decodePng, jpegFrameHeader, RASTER_TRANSFER_SYNTAX } from './rasterImages';
-import { minMax, normaliseStored, rawSamplesFromNative, type RawSamples } from './storedValues';
+import { minMax, normaliseStored, rawSamplesFromNative, type NormalisedStored, type RawSamples } from './storedValues';
 import { buildTagTree } from './tagTree';
 
 export interface DecodeFileOptions {
@@ -32,8 +32,13 @@ export interface DecodeFileOptions {
   applyPalette?: boolean;
 }
 
+/** A decoded frame, plus what the decoder worked around to produce it (absent when nothing). */
+export interface DecodeResult extends DecodedFrame {
+  warnings?: DecodeWarning[];
+}
+
 /** Decodes one frame of a DICOM, PNG or JPEG file. Throws CodedError on any bad input. */
-export async function decodeFile(bytes: Uint8Array, options: DecodeFileOptions): Promise<DecodedFrame> {
+export async function decodeFile(bytes: Uint8Array, options: DecodeFileOptions): Promise<DecodeResult> {
   const { fileName } = options;
   if (bytes.length === 0) throw decodeError(DecodeErrorCode.EMPTY_FILE, fileName, 'the file is empty (0 bytes)');
   const frame = options.frame ?? 0;
@@ -45,8 +50,8 @@ export async function decodeFile(bytes: Uint8Array, options: DecodeFileOptions):
   return decodeDicomFrame(parseDicomBytes(bytes, fileName), frame, options);
 }
 
-/** Decodes one frame of an already parsed DICOM dataset. */
-export async function decodeDicomFrame(parsed: ParsedDicom, frame: number, options: DecodeFileOptions): Promise<DecodedFrame> {
+/** Decodes one frame of an already parsed DICOM dataset; the parse's warnings come along. */
+export async function decodeDicomFrame(parsed: ParsedDicom, frame: number, options: DecodeFileOptions): Promise<DecodeResult> {
   const { fileName } = options;
   const ds = parsed.dataSet;
   if (isDicomdir(ds)) throw decodeError(DecodeErrorCode.NOT_AN_IMAGE, fileName, 'a DICOMDIR is a directory of files, not an image');
@@ -60,11 +65,11 @@ export async function decodeDicomFrame(parsed: ParsedDicom, frame: number, optio
   const palette = pm.photometricInterpretation === 'PALETTE COLOR' && pm.samplesPerPixel === 1;
   const applyPal = palette && (options.applyPalette ?? true);
 
-  let pixels: StoredPixels;
+  let stored: NormalisedStored;
   if (NATIVE_TRANSFER_SYNTAXES.has(ts)) {
     const nf = nativeFrame(ds, element, pm, frame, ts, fileName);
     const raw = rawSamplesFromNative(nf, pm.bitsAllocated, nativeSamplesPerFrame(pm));
-    pixels = toStoredPixels(ds, raw, pm, pm.highBit - pm.bitsStored + 1, pm.photometricInterpretation, applyPal, fileName);
+    stored = toStoredPixels(ds, raw, pm, pm.highBit - pm.bitsStored + 1, pm.photometricInterpretation, applyPal, fileName);
   } else {
     const encoded = encapsulatedFrame(ds, element, pm.numberOfFrames, frame, fileName);
     const info: CodecFrameInfo = {
@@ -91,11 +96,31 @@ export async function decodeDicomFrame(parsed: ParsedDicom, frame: number, optio
     const samples = (result.pixels.length === expected ? result.pixels : result.pixels.subarray(0, expected)) as RawSamples;
     // Codec output is interleaved, full resolution, stored values in the low bits.
     const pmAfter: PixelModuleInfo = { ...pm, planarConfiguration: 0, photometricInterpretation: pm.samplesPerPixel === 3 ? normaliseCodecPhotometric(result.photometricInterpretation) : pm.photometricInterpretation };
-    pixels = toStoredPixels(ds, samples, pmAfter, 0, pmAfter.photometricInterpretation, applyPal, fileName);
+    stored = toStoredPixels(ds, samples, pmAfter, 0, pmAfter.photometricInterpretation, applyPal, fileName);
   }
+  const { pixels, storedValueOffset } = stored;
   const spp: 1 | 3 = pm.samplesPerPixel === 3 || applyPal ? 3 : 1;
   const { min, max } = minMax(pixels);
-  return { info: { ...readDisplayInfo(ds, pm, ts, spp), minStored: min, maxStored: max }, pixels };
+  const info = withStoredValueOffset(readDisplayInfo(ds, pm, ts, spp), storedValueOffset);
+  const result: DecodeResult = { info: { ...info, minStored: min, maxStored: max }, pixels };
+  if (parsed.warnings.length > 0) result.warnings = [...parsed.warnings];
+  return result;
+}
+
+/**
+ * Keeps modality values unchanged when the stored values were shifted down by `offset` to fit
+ * an Int32Array (unsigned 32-bit frames, see storedValues.ts): the Rescale Intercept, a
+ * Modality LUT's first mapped value and the pixel padding values move with them.
+ */
+function withStoredValueOffset<T extends Omit<ImageDisplayInfo, 'minStored' | 'maxStored'>>(info: T, offset: number): T {
+  if (offset === 0) return info;
+  return {
+    ...info,
+    rescaleIntercept: info.modalityLut ? info.rescaleIntercept : info.rescaleIntercept + info.rescaleSlope * offset,
+    modalityLut: info.modalityLut ? { ...info.modalityLut, firstValueMapped: info.modalityLut.firstValueMapped - offset } : undefined,
+    pixelPaddingValue: info.pixelPaddingValue === undefined ? undefined : info.pixelPaddingValue - offset,
+    pixelPaddingRangeLimit: info.pixelPaddingRangeLimit === undefined ? undefined : info.pixelPaddingRangeLimit - offset,
+  };
 }
 
 /** Codecs decode YBR_FULL_422 to full resolution; what remains is a plain YBR_FULL (or RGB) buffer. */
@@ -104,12 +129,18 @@ function normaliseCodecPhotometric(p: string): string {
   return up === 'YBR_FULL_422' ? 'YBR_FULL' : up;
 }
 
-function toStoredPixels(ds: DataSet, raw: RawSamples, pm: PixelModuleInfo, shift: number, photometric: string, applyPal: boolean, fileName: string): StoredPixels {
-  const pixels = pm.rows * pm.columns;
+function toStoredPixels(ds: DataSet, raw: RawSamples, pm: PixelModuleInfo, shift: number, photometric: string, applyPal: boolean, fileName: string): NormalisedStored {
   if (pm.samplesPerPixel === 1) {
-    const stored = normaliseStored(raw, pm.bitsStored, pm.pixelRepresentation === 1, shift, fileName);
-    return applyPal ? applyPalette(ds, stored, pm.pixelRepresentation === 1, fileName) : stored;
+    const stored = normaliseStored(raw, pm.bitsStored, pm.pixelRepresentation === 1, shift);
+    if (!applyPal) return stored;
+    if (stored.storedValueOffset !== 0) throw decodeError(DecodeErrorCode.INVALID_PIXEL_MODULE, fileName, 'PALETTE COLOR index values of 2^31 or more');
+    return { pixels: applyPalette(ds, stored.pixels, pm.pixelRepresentation === 1, fileName), storedValueOffset: 0 };
   }
+  return { pixels: toRgb(raw, pm, shift, photometric), storedValueOffset: 0 };
+}
+
+function toRgb(raw: RawSamples, pm: PixelModuleInfo, shift: number, photometric: string): StoredPixels {
+  const pixels = pm.rows * pm.columns;
   let samples = to8Bit(raw, pm.bitsStored, shift);
   if (/^YBR_(FULL|PARTIAL)_422$/.test(photometric)) {
     samples = expand422(samples, pm.rows, pm.columns);

@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
-import type { DecodedFrame } from '../../../shared/imaging/types';
 import type { TagNode } from '../../../shared/ipc/contract';
 import { CodedError, toAppError } from '../../../shared/result';
-import { decodeFile, readHeaderFromBytes, readTagsFromBytes } from './decodeFile';
+import { decodeFile, readHeaderFromBytes, readTagsFromBytes, type DecodeResult } from './decodeFile';
 import type { FileIdentity, InstanceHeader, Thumbnail } from './decodeService';
 import { baseName, decodeError, DecodeErrorCode } from './decodeErrors';
 import { resolveReferencedFiles } from './dicomdir';
@@ -107,8 +106,8 @@ async function completeHeader(path: string, header: InstanceHeader, bytes: Uint8
   return header;
 }
 
-/** One decoded frame. */
-export async function decodeFrameTask(path: string, frame: number): Promise<DecodedFrame> {
+/** One decoded frame, with any warnings of the decode. */
+export async function decodeFrameTask(path: string, frame: number): Promise<DecodeResult> {
   return decodeFile(await readFileBytes(path), { fileName: baseName(path), frame });
 }
 

@@ -13,7 +13,7 @@ import { ENCAPSULATED_TRANSFER_SYNTAXES, NATIVE_TRANSFER_SYNTAXES, TransferSynta
 import { CodedError } from '../../../shared/result';
 import type { InstanceHeader } from './decodeService';
 import { decodeText, textDecoderFor } from './characterSets';
-import { decodeError, DecodeErrorCode } from './decodeErrors';
+import { decodeError, DecodeErrorCode, DecodeWarningCode, type DecodeWarning } from './decodeErrors';
 
 /** What the first bytes say a file is. */
 export type ContentKind = 'dicom' | 'png' | 'jpeg';
@@ -43,6 +43,8 @@ export interface ParsedDicom {
   /** dataSet.byteArray: the file bytes, or meta + inflated dataset for Deflated syntax. */
   byteArray: Uint8Array;
   layout: DicomLayout;
+  /** Problems parsing worked around (e.g. a truncated element after complete Pixel Data). */
+  warnings: DecodeWarning[];
 }
 
 /** Sniffs the content kind from the first bytes, or undefined when unrecognised. */
@@ -217,6 +219,7 @@ export function parseDicomBytes(input: Uint8Array, fileName: string, parseOption
   }
   const patched = patchExtendedOffsetTableVrs(bytes, transferSyntaxUid);
   bytes = patched.bytes;
+  const warnings: DecodeWarning[] = [];
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(bytes, options);
@@ -224,13 +227,62 @@ export function parseDicomBytes(input: Uint8Array, fileName: string, parseOption
     const inner = err && typeof err === 'object' && 'exception' in err ? (err as { exception: unknown }).exception : err;
     if (inner instanceof CodedError) throw inner;
     if (!knownSyntax) throw unsupportedSyntax(transferSyntaxUid, fileName);
-    throw classifyParseError(err, fileName, (inflated ?? bytes).length);
+    const partial = err && typeof err === 'object' && 'dataSet' in err ? (err as { dataSet: DataSet }).dataSet : undefined;
+    if (!partial || parseOptions.stopAtPixelData || !keepCompletePixelData(partial, fileName, warnings)) {
+      throw classifyParseError(err, fileName, (inflated ?? bytes).length);
+    }
+    // The meta group is merged into the dataset only after a successful parse.
+    if (layout === 'part10') {
+      try {
+        const meta = dicomParser.readPart10Header(bytes) as DataSet;
+        for (const [tag, e] of Object.entries(meta.elements)) partial.elements[tag] ??= e;
+      } catch {
+        // Read once already above; cannot fail differently here.
+      }
+    }
+    dataSet = partial;
   }
   for (const tag of patched.tags) if (dataSet.elements[tag]) dataSet.elements[tag].vr = 'OV';
   const byteArray = dataSet.byteArray as Uint8Array;
   const overrun = findOverrun(dataSet, byteArray.length, 0, parseOptions.stopAtPixelData ? 'x7fe00010' : undefined);
-  if (overrun) throw knownSyntax ? classifyParseError({ dataSet }, fileName, byteArray.length) : unsupportedSyntax(transferSyntaxUid, fileName);
-  return { dataSet, transferSyntaxUid, byteArray, layout };
+  if (overrun && !(knownSyntax && !parseOptions.stopAtPixelData && keepCompletePixelData(dataSet, fileName, warnings))) {
+    throw knownSyntax ? classifyParseError({ dataSet }, fileName, byteArray.length) : unsupportedSyntax(transferSyntaxUid, fileName);
+  }
+  return { dataSet, transferSyntaxUid, byteArray, layout, warnings };
+}
+
+/** True when `e`'s value, or any value nested in its items, runs past `end`. */
+function overruns(e: Element, end: number): boolean {
+  if (e.length !== 0xffffffff && e.dataOffset + e.length > end) return true;
+  return (e.items ?? []).some((item) => item.dataSet !== undefined && findOverrun(item.dataSet, end, 1) !== undefined);
+}
+
+/**
+ * A file whose Pixel Data is complete but which ends inside an element after it (a private tag
+ * or trailing padding whose length runs past the end of the file): the image is whole, so it is
+ * kept, like dcmtk and GDCM read what precedes the damage. Drops the incomplete elements after
+ * the Pixel Data and adds a TRAILING_DATA_TRUNCATED warning. False (nothing changed) when the
+ * damage reaches the Pixel Data or anything before it: then the file is refused as before.
+ */
+function keepCompletePixelData(ds: DataSet, fileName: string, warnings: DecodeWarning[]): boolean {
+  const end = (ds.byteArray as Uint8Array).length;
+  const pixel = ds.elements.x7fe00010;
+  if (!pixel || pixel.length === 0xffffffff || pixel.dataOffset + pixel.length > end) return false;
+  if ((pixel.fragments ?? []).some((f) => f.position + f.length > end)) return false;
+  const pixelEnd = pixel.dataOffset + pixel.length;
+  const dropped: string[] = [];
+  for (const [tag, e] of Object.entries(ds.elements)) {
+    if (tag === 'x7fe00010' || !overruns(e, end)) continue;
+    if (e.dataOffset < pixelEnd) return false;
+    dropped.push(tag);
+  }
+  for (const tag of dropped) delete ds.elements[tag];
+  const what = dropped.length > 0 ? `element ${dropped.map(tagText).join(', ')} runs past the end of the file` : 'the file ends inside an element';
+  warnings.push({
+    code: DecodeWarningCode.TRAILING_DATA_TRUNCATED,
+    message: `${fileName}: after the Pixel Data, ${what} (${end} bytes); the pixels are complete, the incomplete element was ignored`,
+  });
+  return true;
 }
 
 /**

@@ -55,22 +55,34 @@ export function nativeFrame(ds: DataSet, element: Element, pm: PixelModuleInfo, 
   const frameBytes = samples * bytesPerSample;
   const start = frame * frameBytes;
   if (start + frameBytes > element.length) throw shortPixelData(element.length, start + frameBytes, frame, fileName);
-  const bytes = byteArray.subarray(element.dataOffset + start, element.dataOffset + start + frameBytes);
   if (transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian) {
-    // OB data is never swapped; OW is a stream of 16-bit words (so 8-bit samples in OW are
-    // swapped in pairs); 32-bit samples are whole big-endian words.
-    const wordSize = pm.bitsAllocated === 8 ? (element.vr === 'OW' ? 2 : 1) : bytesPerSample;
-    if (wordSize > 1) return { bytes: swapWords(bytes, wordSize), bitOffset: 0 };
+    // The VR decides the byte order (PS3.5 7.3): OB data is never swapped; OW is a stream of
+    // 16-bit words, so 8-bit samples in OW are swapped in pairs and a 32-bit sample is two
+    // big-endian words, low word first (as dcmtk and GDCM read it: a value written as bytes
+    // 11 22 33 44 is 0x33441122). Only a 32-bit sample under another VR is one 32-bit word.
+    const wordSize = pm.bitsAllocated === 8 ? (element.vr === 'OW' ? 2 : 1) : pm.bitsAllocated === 32 && element.vr === 'OW' ? 2 : bytesPerSample;
+    if (wordSize > 1) {
+      // Words count from the start of the value, not of the frame: an odd number of 8-bit
+      // samples in OW (3×3 RGB = 27 bytes, padded to 28, PS3.5 7.1.1) ends, and the next frame
+      // starts, inside a word. Swap the whole words that hold the frame, then cut it out.
+      const from = start - (start % wordSize);
+      const to = Math.min(element.length, Math.ceil((start + frameBytes) / wordSize) * wordSize);
+      const swapped = swapWords(byteArray.subarray(element.dataOffset + from, element.dataOffset + to), wordSize);
+      return { bytes: swapped.subarray(start - from, start - from + frameBytes), bitOffset: 0 };
+    }
   }
-  return { bytes, bitOffset: 0 };
+  return { bytes: byteArray.subarray(element.dataOffset + start, element.dataOffset + start + frameBytes), bitOffset: 0 };
 }
 
 function shortPixelData(have: number, need: number, frame: number, fileName: string) {
   return decodeError(DecodeErrorCode.DICOM_TRUNCATED, fileName, `Pixel Data holds ${have} bytes but frame ${frame + 1} needs ${need}: the pixel data is truncated`);
 }
 
+/** Swaps the bytes of each `size`-byte word; a trailing partial word (an odd-length value) is copied as it is. */
 function swapWords(b: Uint8Array, size: number): Uint8Array {
-  const out = new Uint8Array(b.length - (b.length % size));
+  const out = new Uint8Array(b.length);
+  const whole = b.length - (b.length % size);
+  out.set(b.subarray(whole), whole);
   if (size === 2) {
     for (let i = 0; i + 1 < b.length; i += 2) {
       out[i] = b[i + 1];

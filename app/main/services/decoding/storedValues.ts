@@ -4,22 +4,35 @@
  * are ignored (they may hold overlays or garbage); PixelRepresentation 1 means two's
  * complement within BitsStored. Output goes into the smallest typed array that holds it.
  * The host is assumed little-endian (x86, ARM as Node runs them).
+ *
+ * 32-bit stored values (Bits Allocated 32, e.g. RT Dose grids, PS3.3 C.8.8.3.4.2) go into an
+ * Int32Array, the widest integer array the viewer takes (app/shared/imaging/types.ts StoredPixels).
+ * Signed values and unsigned values below 2^31 fit exactly. A frame of unsigned values with any
+ * value of 2^31 or more cannot: its values are then stored minus 2^31 ({@link UNSIGNED_32_OFFSET})
+ * — exact, just shifted — and the decoder raises Rescale Intercept by 2^31 · Rescale Slope so
+ * every modality value (what is displayed and measured) stays the same. `cxr decode` hashes the
+ * values it is given, so for such a frame its sha256, min and max cover stored value − 2^31.
  */
 import type { StoredPixels } from '../../../shared/imaging/types';
-import { decodeError, DecodeErrorCode } from './decodeErrors';
 import type { NativeFrame } from './pixelFrames';
 
 /** Raw samples (any integer typed array), before masking. */
 export type RawSamples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
-/** Allocates the smallest array holding `bitsStored`-bit values (PS3.5 8.1.1), signed or not. */
-export function allocStored(length: number, bitsStored: number, signed: boolean, fileName: string): StoredPixels {
+/** Offset subtracted from unsigned 32-bit stored values when a frame holds values ≥ 2^31 (see the file comment). */
+export const UNSIGNED_32_OFFSET = 2 ** 31;
+
+/** Allocates the smallest array holding `bitsStored`-bit values (PS3.5 8.1.1), signed or not; 17–32 bits: Int32Array. */
+export function allocStored(length: number, bitsStored: number, signed: boolean): StoredPixels {
   if (bitsStored <= 8) return signed ? new Int8Array(length) : new Uint8Array(length);
   if (bitsStored <= 16) return signed ? new Int16Array(length) : new Uint16Array(length);
-  if (!signed && bitsStored > 31) {
-    throw decodeError(DecodeErrorCode.UNSUPPORTED_PIXEL_FORMAT, fileName, 'unsigned 32-bit stored values are not supported (they do not fit a signed 32-bit value)');
-  }
   return new Int32Array(length);
+}
+
+/** Stored values of one frame, and what was subtracted from each to make them fit (0 or {@link UNSIGNED_32_OFFSET}). */
+export interface NormalisedStored {
+  pixels: StoredPixels;
+  storedValueOffset: number;
 }
 
 /** Reads the raw samples of a native frame as unsigned words of BitsAllocated (1, 8, 16 or 32 bits). */
@@ -35,20 +48,57 @@ export function rawSamplesFromNative(frame: NativeFrame, bitsAllocated: number, 
     return out;
   }
   if (bitsAllocated === 8) return b.subarray(0, count);
-  const size = bitsAllocated / 8;
-  // Copy when unaligned (dataset offsets can be odd); typed-array views need alignment.
-  const aligned = b.byteOffset % size === 0 ? b : b.slice(0, count * size);
-  return bitsAllocated === 16 ? new Uint16Array(aligned.buffer, aligned.byteOffset, count) : new Uint32Array(aligned.buffer, aligned.byteOffset, count);
+  return bitsAllocated === 16 ? alignedView(b, Uint16Array, count) : alignedView(b, Uint32Array, count);
+}
+
+/**
+ * A typed-array view of `count` elements over `bytes`, copied to a fresh (aligned) buffer when
+ * `bytes` does not start on a multiple of the element size: dataset offsets can be odd, and a
+ * view at such an offset throws a RangeError ("start offset of Uint32Array should be a
+ * multiple of 4") that must never reach the user.
+ */
+export function alignedView<T extends Uint16Array | Int16Array | Uint32Array | Int32Array>(
+  bytes: Uint8Array,
+  type: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
+  count: number,
+): T {
+  const aligned = bytes.byteOffset % type.BYTES_PER_ELEMENT === 0 ? bytes : bytes.slice(0, count * type.BYTES_PER_ELEMENT);
+  return new type(aligned.buffer, aligned.byteOffset, count);
 }
 
 /**
  * Masks each sample to BitsStored (after shifting down so HighBit lands at BitsStored − 1)
  * and sign-extends when `signed`. `shift` is HighBit − BitsStored + 1 for native data and 0 for
- * codec output (codecs return stored values in the low bits).
+ * codec output (codecs return stored values in the low bits). Unsigned 32-bit frames with
+ * values ≥ 2^31 come back offset by {@link UNSIGNED_32_OFFSET} (see the file comment); the caller
+ * must fold `storedValueOffset` into the modality transform.
  */
-export function normaliseStored(raw: RawSamples, bitsStored: number, signed: boolean, shift: number, fileName: string): StoredPixels {
+export function normaliseStored(raw: RawSamples, bitsStored: number, signed: boolean, shift: number): NormalisedStored {
+  if (!signed && bitsStored === 32) return unsigned32(raw);
+  return { pixels: normaliseFitting(raw, bitsStored, signed, shift), storedValueOffset: 0 };
+}
+
+/** Unsigned 32-bit stored values: exact when all are below 2^31, else all shifted down by 2^31. */
+function unsigned32(raw: RawSamples): NormalisedStored {
   const n = raw.length;
-  const out = allocStored(n, bitsStored, signed, fileName);
+  const out = new Int32Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = raw[i] >>> 0;
+    if (v > max) max = v;
+  }
+  if (max < UNSIGNED_32_OFFSET) {
+    for (let i = 0; i < n; i++) out[i] = raw[i];
+    return { pixels: out, storedValueOffset: 0 };
+  }
+  // v − 2^31 for v in [0, 2^32) is v with its top bit flipped, read as two's complement.
+  for (let i = 0; i < n; i++) out[i] = raw[i] ^ 0x80000000;
+  return { pixels: out, storedValueOffset: UNSIGNED_32_OFFSET };
+}
+
+function normaliseFitting(raw: RawSamples, bitsStored: number, signed: boolean, shift: number): StoredPixels {
+  const n = raw.length;
+  const out = allocStored(n, bitsStored, signed);
   const width = raw.BYTES_PER_ELEMENT * 8;
   // Fast path: the stored value fills the word exactly and the array type already matches.
   if (shift === 0 && bitsStored === width) {

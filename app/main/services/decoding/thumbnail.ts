@@ -5,7 +5,7 @@
  */
 import { autoWindow } from '../../../shared/imaging/autoWindow';
 import type { DecodedFrame } from '../../../shared/imaging/types';
-import { buildDisplayLut, type VoiSetting } from '../../../shared/imaging/voi';
+import { buildDisplayLut, displayValue, type VoiSetting } from '../../../shared/imaging/voi';
 import type { Thumbnail } from './decodeService';
 
 /** The thumbnail's default VOI: a DICOM preset or VOI LUT when the file has one, else the 1–99 % auto window. */
@@ -17,6 +17,9 @@ export function thumbnailVoi(frame: DecodedFrame): VoiSetting {
   const w = autoWindow(frame.pixels, info);
   return { kind: 'window', center: w.center, width: w.width, voiLutFunction: 'LINEAR' };
 }
+
+/** Widest stored range rendered through a LUT; wider ranges (32-bit values) are mapped per sampled pixel. */
+const MAX_THUMBNAIL_LUT_ENTRIES = 1 << 16;
 
 /** Renders `frame` into a thumbnail whose longer side is at most `size` (never upscaled). */
 export function renderThumbnail(frame: DecodedFrame, size: number): Thumbnail {
@@ -35,7 +38,22 @@ export function renderThumbnail(frame: DecodedFrame, size: number): Thumbnail {
   // Each output pixel averages its source box; for large reductions a regular sub-grid of
   // about 8×8 samples per box is averaged instead of every pixel (same look, ~20× faster).
   const step = Math.max(1, Math.floor(Math.min(rows / height, columns / width) / 8));
-  if (channels === 1) {
+  const storedSpan = frame.info.maxStored - frame.info.minStored + 1;
+  if (channels === 1 && storedSpan > MAX_THUMBNAIL_LUT_ENTRIES) {
+    // 32-bit stored values (e.g. RT Dose): a LUT over the whole range would be too large (and is
+    // capped), so each sampled pixel goes through the display pipeline on its own.
+    const info = frame.info;
+    const voi = thumbnailVoi(frame);
+    for (let y = 0; y < rows; y += step) {
+      const oy = Math.min(height - 1, Math.floor((y * height) / rows)) * width;
+      const row = y * columns;
+      for (let x = 0; x < columns; x += step) {
+        const o = oy + colMap[x];
+        sums[o] += displayValue(px[row + x], info, voi);
+        counts[o]++;
+      }
+    }
+  } else if (channels === 1) {
     const { lut, offset } = buildDisplayLut(frame.info, thumbnailVoi(frame));
     const last = lut.length - 1;
     for (let y = 0; y < rows; y += step) {

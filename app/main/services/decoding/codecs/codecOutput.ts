@@ -6,7 +6,7 @@ import { CodedError } from '../../../../shared/result';
 import type { CodecFrameInfo } from './codecTypes';
 
 /** Typed arrays a codec may hand back (see CodecResult.pixels). */
-export type CodecSamples = Uint8Array | Int8Array | Uint16Array | Int16Array;
+export type CodecSamples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
 /** Geometry a codec found in its own stream header. */
 export interface StreamGeometry {
@@ -66,16 +66,18 @@ export function planarToInterleaved<T extends CodecSamples>(planar: T, pixelCoun
 
 /**
  * Returns samples in the container the data set declares (BitsAllocated, PS3.5 8.1.1): a
- * stream of 8 bits or fewer inside a 16-bit frame is widened; a stream wider than an 8-bit
- * frame is corrupt.
+ * narrower stream inside a wider frame (8 bits in 16, 16 bits in 32) is widened; a stream wider
+ * than the frame is corrupt. Bits Allocated 1 (PS3.5 8.1.1 bit-packed frames, e.g. JPEG 2000
+ * segmentations) comes out of a codec as one byte per sample, as GDCM decompresses it.
  */
 export function fitToBitsAllocated(pixels: CodecSamples, info: CodecFrameInfo): CodecSamples {
-  const is8 = pixels instanceof Uint8Array || pixels instanceof Int8Array;
-  if (info.bitsAllocated === 16 && is8) {
-    return pixels instanceof Int8Array ? Int16Array.from(pixels) : Uint16Array.from(pixels);
+  const bytes = pixels.BYTES_PER_ELEMENT;
+  const signed = pixels instanceof Int8Array || pixels instanceof Int16Array || pixels instanceof Int32Array;
+  const container = Math.max(1, info.bitsAllocated / 8);
+  if (bytes > container) {
+    throw new CodedError('CORRUPT_PIXEL_DATA', `compressed stream has more than ${info.bitsAllocated} bits per sample but Bits Allocated is ${info.bitsAllocated}`);
   }
-  if (info.bitsAllocated === 8 && !is8) {
-    throw new CodedError('CORRUPT_PIXEL_DATA', `compressed stream has more than 8 bits per sample but Bits Allocated is 8`);
-  }
-  return pixels;
+  if (bytes === container) return pixels;
+  if (container === 2) return signed ? Int16Array.from(pixels) : Uint16Array.from(pixels);
+  return signed ? Int32Array.from(pixels) : Uint32Array.from(pixels);
 }

@@ -41,6 +41,14 @@ interface CharlsModule {
 
 interface OpenJpegModule {
   J2KDecoder: new () => CornerstoneDecoder & { readHeader(): void; getColorSpace(): number; getIsReversible(): boolean };
+  /** Only in the combined build (`wasmjs`), which test fixtures use to write codestreams. */
+  J2KEncoder: new () => EmbindObject & {
+    getDecodedBuffer(frameInfo: CornerstoneFrameInfo): Uint8Array;
+    getEncodedBuffer(): Uint8Array;
+    setQuality(reversible: boolean, quality: number): void;
+    setDecompositions(levels: number): void;
+    encode(): void;
+  };
 }
 
 interface OpenJphModule {
@@ -70,6 +78,10 @@ declare module '@cornerstonejs/codec-charls/wasmjs' {
   export default factory;
 }
 declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
+  const factory: EmscriptenFactory<OpenJpegModule>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjpeg/wasmjs' {
   const factory: EmscriptenFactory<OpenJpegModule>;
   export default factory;
 }

@@ -56,7 +56,21 @@ const DECODERS: ReadonlyMap<string, FrameDecoder> = new Map<string, FrameDecoder
   ['1.2.840.10008.1.2.5', decodeRle],
 ]);
 
-function checkFrameInfo(info: CodecFrameInfo): void {
+const JPEG_2000_FAMILY = ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203'];
+
+/**
+ * Bits Allocated each codec takes (PS3.5 8.2). JPEG 2000 codestreams carry any precision, so a
+ * 1-bit component (segmentation-like frames, PS3.5 8.2.4 / A.4.4) or a narrow stream in a
+ * 32-bit container decodes; RLE has up to 15 segments, enough for one 32-bit sample
+ * (PS3.5 G.2, e.g. RT Dose). The T.81 and JPEG-LS codecs stop at 16 bits.
+ */
+function bitsAllocatedAccepted(transferSyntaxUid: string, bitsAllocated: number): boolean {
+  if (bitsAllocated === 8 || bitsAllocated === 16) return true;
+  if (JPEG_2000_FAMILY.includes(transferSyntaxUid)) return bitsAllocated === 1 || bitsAllocated === 32;
+  return transferSyntaxUid === '1.2.840.10008.1.2.5' && bitsAllocated === 32;
+}
+
+function checkFrameInfo(transferSyntaxUid: string, info: CodecFrameInfo): void {
   const { rows, columns, samplesPerPixel, bitsAllocated, bitsStored } = info;
   if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 1 || columns < 1) {
     throw new CodedError('CORRUPT_PIXEL_DATA', `invalid image size ${columns}×${rows}`);
@@ -64,8 +78,8 @@ function checkFrameInfo(info: CodecFrameInfo): void {
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) {
     throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `compressed frames with ${samplesPerPixel} samples per pixel are not supported (1 or 3)`);
   }
-  if (bitsAllocated !== 8 && bitsAllocated !== 16) {
-    throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `compressed frames with Bits Allocated ${bitsAllocated} are not supported (8 or 16)`);
+  if (!bitsAllocatedAccepted(transferSyntaxUid, bitsAllocated)) {
+    throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `${COMPRESSED_TRANSFER_SYNTAXES.get(transferSyntaxUid)} frames with Bits Allocated ${bitsAllocated} are not supported`);
   }
   if (bitsStored < 1 || bitsStored > bitsAllocated) {
     throw new CodedError('CORRUPT_PIXEL_DATA', `Bits Stored ${bitsStored} does not fit Bits Allocated ${bitsAllocated}`);
@@ -80,7 +94,7 @@ function checkFrameInfo(info: CodecFrameInfo): void {
 export async function decodeCompressedFrame(transferSyntaxUid: string, encodedFrame: Uint8Array, info: CodecFrameInfo): Promise<CodecResult> {
   const decoder = DECODERS.get(transferSyntaxUid);
   if (!decoder) throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `transfer syntax ${transferSyntaxUid} is not supported`);
-  checkFrameInfo(info);
+  checkFrameInfo(transferSyntaxUid, info);
   if (encodedFrame.length === 0) throw new CodedError('CORRUPT_PIXEL_DATA', 'compressed frame is empty');
   let result: CodecResult;
   try {

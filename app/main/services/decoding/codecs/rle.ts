@@ -45,11 +45,11 @@ function unpackSegment(src: Uint8Array, from: number, to: number, out: Uint8Arra
   return written;
 }
 
-/** Decodes one RLE Lossless frame; colour frames come back pixel-interleaved. */
+/** Decodes one RLE Lossless frame (8, 16 or 32 bits per sample); colour frames come back pixel-interleaved. */
 export function decodeRle(encoded: Uint8Array, info: CodecFrameInfo): CodecResult {
   const { rows, columns, samplesPerPixel: spp, bitsAllocated } = info;
-  if (bitsAllocated !== 8 && bitsAllocated !== 16) {
-    throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `RLE frame with Bits Allocated ${bitsAllocated} is not supported (8 or 16)`);
+  if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
+    throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `RLE frame with Bits Allocated ${bitsAllocated} is not supported (8, 16 or 32)`);
   }
   if (spp !== 1 && spp !== 3) {
     throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `RLE frame with ${spp} samples per pixel is not supported (1 or 3)`);
@@ -87,6 +87,6 @@ export function decodeRle(encoded: Uint8Array, info: CodecFrameInfo): CodecResul
       throw new CodedError('CORRUPT_PIXEL_DATA', `RLE segment ${segment + 1} decodes to ${written} bytes, ${pixelCount} expected`);
     }
   }
-  const pixels = bytesPerSample === 1 ? out : new Uint16Array(out.buffer);
+  const pixels = bytesPerSample === 1 ? out : bytesPerSample === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);
   return { pixels, photometricInterpretation: info.photometricInterpretation };
 }

@@ -28,8 +28,11 @@ describe('decodeCompressedFrame', () => {
     expect(await errorCode(() => decodeCompressedFrame(TransferSyntax.JPEGLosslessSV1, new Uint8Array(0), info))).toBe('CORRUPT_PIXEL_DATA');
   });
 
-  it('refuses Bits Allocated other than 8 or 16 as unsupported', async () => {
-    expect(await errorCode(() => decodeCompressedFrame(TransferSyntax.RLELossless, new Uint8Array(64), { ...info, bitsAllocated: 32, bitsStored: 32 }))).toBe('UNSUPPORTED_TRANSFER_SYNTAX');
+  it('refuses Bits Allocated a codec cannot hold as unsupported (32 beyond RLE and JPEG 2000, 1 beyond JPEG 2000)', async () => {
+    expect(await errorCode(() => decodeCompressedFrame(TransferSyntax.JPEGLSLossless, new Uint8Array(64), { ...info, bitsAllocated: 32, bitsStored: 32 }))).toBe('UNSUPPORTED_TRANSFER_SYNTAX');
+    expect(await errorCode(() => decodeCompressedFrame(TransferSyntax.JPEGLosslessSV1, new Uint8Array(64), { ...info, bitsAllocated: 32, bitsStored: 32 }))).toBe('UNSUPPORTED_TRANSFER_SYNTAX');
+    expect(await errorCode(() => decodeCompressedFrame(TransferSyntax.RLELossless, new Uint8Array(64), { ...info, bitsAllocated: 1, bitsStored: 1 }))).toBe('UNSUPPORTED_TRANSFER_SYNTAX');
+    expect(await errorCode(() => decodeCompressedFrame(TransferSyntax.RLELossless, new Uint8Array(64), { ...info, bitsAllocated: 12, bitsStored: 12 }))).toBe('UNSUPPORTED_TRANSFER_SYNTAX');
   });
 
   it('reports impossible image sizes as corrupt before decoding', async () => {
