@@ -4,10 +4,12 @@ import * as cornerstone from 'cornerstone-core';
 import { createRoot } from 'react-dom/client';
 import { getApi } from './lib/api';
 import { createAppStores } from './features/app/AppContext';
+import { localSessionStorage } from './stores/session';
 import { App } from './App';
 import './styles/app.css';
 
-const stores = createAppStores(getApi());
+// The session (screen, study, image) survives reloads and restarts (issue #10).
+const stores = createAppStores(getApi(), { session: localSessionStorage() });
 // For the end-to-end performance probe (tests/e2e/perf.spec.ts): the stores, and a way
 // to empty the image cache so "open → first frame" is measured cold each time.
 (window as unknown as { __cxr?: unknown }).__cxr = {

@@ -1,6 +1,7 @@
 /**
- * The study catalog as the renderer sees it: patients → studies → series → instances
- * from `studies:list`, plus thumbnails fetched on demand (`images:thumbnail`).
+ * The local study archive as the renderer sees it (issue #10): patients → studies → series →
+ * instances from `studies:list` (a page of the archive), studies fetched one by one when they
+ * are opened (`studies:get`: a worklist row, a reload), plus thumbnails on demand.
  * Created with its API as an argument so unit tests pass a fake.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -19,11 +20,19 @@ export type ThumbnailState = { status: 'loading' } | { status: 'ready'; pixels: 
 
 export interface StudiesState {
   patients: PatientSummary[];
+  /** More patients matched than one page holds. */
+  truncated: boolean;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error?: AppError;
   thumbnails: Record<string, ThumbnailState>;
   /** Re-reads the catalog (after an import, on `studies:changed`). */
   refresh(): Promise<void>;
+  /**
+   * Fetches one study (files checked on disk: moved or vanished ones come back as FILE_MISSING
+   * with their path) and puts it in the list, so the browser shows the study being read even when
+   * it is outside the current page. Resolves with it, or rejects with the reason.
+   */
+  openStudy(studyKey: string): Promise<StudySummary>;
   /** Fetches one thumbnail once; later calls are no-ops. */
   loadThumbnail(instanceId: string, size?: number): Promise<void>;
 }
@@ -58,18 +67,25 @@ export function createStudiesStore(api: PreloadApi): StudiesStore {
   };
   return createStore<StudiesState>()((set, get) => ({
     patients: [],
+    truncated: false,
     status: 'idle',
     thumbnails: {},
     async refresh() {
       const seq = ++refreshSeq;
       set({ status: get().patients.length > 0 ? 'ready' : 'loading' });
       try {
-        const { patients } = await invokeOrThrow(api, 'studies:list', {});
+        const { patients, truncated } = await invokeOrThrow(api, 'studies:list', {});
         // A slower earlier refresh must not overwrite a newer list.
-        if (seq === refreshSeq) set({ patients, status: 'ready', error: undefined });
+        if (seq === refreshSeq) set({ patients, truncated, status: 'ready', error: undefined });
       } catch (err) {
         if (seq === refreshSeq) set({ status: 'error', error: errorOf(err) });
       }
+    },
+    async openStudy(studyKey) {
+      const { patient } = await invokeOrThrow(api, 'studies:get', { studyKey });
+      const study = patient.studies[0];
+      set((s) => ({ patients: mergeStudy(s.patients, patient, study) }));
+      return study;
     },
     async loadThumbnail(instanceId, size = THUMBNAIL_SIZE) {
       if (get().thumbnails[instanceId]) return;
@@ -132,4 +148,16 @@ export function studyErrors(study: StudySummary): { fileName: string; code: stri
   return studyInstances(study)
     .filter((i) => i.error)
     .map((i) => ({ fileName: i.fileName, code: i.error!.code, message: i.error!.message }));
+}
+
+/** The list with one study replaced (or added under its patient, or with its patient). */
+export function mergeStudy(patients: readonly PatientSummary[], patient: PatientSummary, study: StudySummary): PatientSummary[] {
+  const index = patients.findIndex((p) => p.patientKey === patient.patientKey);
+  if (index < 0) return [...patients, { ...patient, studies: [study] }];
+  const current = patients[index];
+  const has = current.studies.some((s) => s.studyKey === study.studyKey);
+  const studies = has ? current.studies.map((s) => (s.studyKey === study.studyKey ? study : s)) : [...current.studies, study];
+  const next = [...patients];
+  next[index] = { ...current, studies };
+  return next;
 }

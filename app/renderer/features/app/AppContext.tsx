@@ -11,6 +11,7 @@ import { createStudiesStore, type StudiesState, type StudiesStore } from '../../
 import { createViewerStore, type ViewerState, type ViewerStore } from '../../stores/viewer.store';
 import { createWorklistStore, type WorklistState, type WorklistStore } from '../../stores/worklist.store';
 import { createSourcesStore, type SourcesState, type SourcesStore } from '../../stores/sources.store';
+import { persistSession, restoreSession, type SessionStorage } from '../../stores/session';
 
 export interface AppStores {
   api: PreloadApi;
@@ -25,8 +26,13 @@ export interface AppStores {
   sources: SourcesStore;
 }
 
+export interface AppStoresOptions {
+  /** Where the session (screen, study, image) is saved and restored from; none = start fresh. */
+  session?: SessionStorage;
+}
+
 /** Creates the stores of one window around its API. */
-export function createAppStores(api: PreloadApi): AppStores {
+export function createAppStores(api: PreloadApi, options: AppStoresOptions = {}): AppStores {
   const stores: AppStores = {
     api,
     studies: createStudiesStore(api),
@@ -37,24 +43,24 @@ export function createAppStores(api: PreloadApi): AppStores {
     sources: createSourcesStore(api),
   };
   showViewerWhenFilesAreOpened(stores);
+  const { session } = options;
+  if (session) {
+    // Saving starts once the restore is done, so a half-restored screen never overwrites the saved one.
+    void restoreSession(stores, session.load()).finally(() => persistSession(stores, session));
+  }
   return stores;
 }
 
 /**
  * Which screen shows: the worklist is the start screen (a nurse opens the app and sees what
- * arrived, issue #5), but opening files is a radiologist reading them (issue #2), so the
- * viewer comes forward when files are opened (menu, dialog, drop) and when the app was started
- * with files (the first study list already holds studies).
+ * arrived, issue #5) unless the last session was reading a study, which reopens (issue #10,
+ * session.ts). Opening files is a radiologist reading them (issue #2), so the viewer comes
+ * forward when files are opened (menu, dialog, drop). The archive keeps every study across
+ * restarts, so a non-empty study list no longer means "started with files".
  */
-function showViewerWhenFilesAreOpened({ imports, studies, worklist }: AppStores): void {
+function showViewerWhenFilesAreOpened({ imports, worklist }: AppStores): void {
   imports.subscribe((now, before) => {
     if (now.job && now.job.jobId !== before.job?.jobId) worklist.getState().setMode('viewer');
-  });
-  const stopWatchingFirstList = studies.subscribe((now) => {
-    if (now.status !== 'ready') return;
-    stopWatchingFirstList();
-    // A screen chosen before the first list arrived (even the worklist it was already on) stays.
-    if (now.patients.length > 0 && !worklist.getState().modeChosen) worklist.getState().setMode('viewer');
   });
 }
 

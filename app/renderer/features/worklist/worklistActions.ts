@@ -1,22 +1,30 @@
 /**
- * Worklist actions that span stores: opening the selected study in the viewer (worklist →
- * catalog → viewer) and going back to the list. Plain functions over {@link AppStores} so
+ * Worklist actions that span stores: opening the selected study in the viewer (worklist row →
+ * archive study → viewer) and going back to the list. Plain functions over {@link AppStores} so
  * they are testable with the fake API and callable from key handlers and buttons alike.
  */
 import type { AppStores } from '../app/AppContext';
-import { findStudy, firstDisplayableInstance } from '../../stores/studies.store';
+import { errorOf } from '../../lib/api';
+import { firstDisplayableInstance } from '../../stores/studies.store';
 
 /**
- * Opens the selected worklist study in the viewer: main adds its files to the catalog
- * (`worklist:open`), the study list is re-read, and the study's first displayable image is
- * shown in the active viewport, where the AI panel and its heatmap control pick it up.
+ * Opens the selected worklist study in the viewer: the worklist and the browser read one archive
+ * (issue #10), so `worklist:open` answers with the study's archive key, the study is fetched
+ * (`studies:get`), and its first displayable image is shown in the active viewport, where the AI
+ * panel and its heatmap control pick it up.
  */
 export async function openSelectedStudy(stores: AppStores): Promise<boolean> {
   const studyKey = await stores.worklist.getState().openSelected();
   if (!studyKey) return false;
-  await stores.studies.getState().refresh();
-  const found = findStudy(stores.studies.getState().patients, studyKey);
-  const instance = found ? firstDisplayableInstance(found.study) : undefined;
+  let study;
+  try {
+    study = await stores.studies.getState().openStudy(studyKey);
+  } catch (err) {
+    stores.worklist.getState().setMessage(`The study cannot be opened: ${errorOf(err).message}`);
+    stores.worklist.getState().setMode('worklist');
+    return false;
+  }
+  const instance = firstDisplayableInstance(study);
   if (!instance) {
     stores.worklist.getState().setMessage('The study has no image the viewer can show.');
     stores.worklist.getState().setMode('worklist');

@@ -17,6 +17,7 @@ function stores() {
     'studies:list': () => ({ ok: true, value: { patients, truncated: false } }),
     'worklist:list': () => ({ ok: true, value: { entries: [row(1), row(2), row(3)], counts: { unreliable: 0, high: 3, medium: 0, low: 0, none: 0 }, ms: 1 } }),
     'worklist:open': () => ({ ok: true, value: { studyKey: 'key-1' } }),
+    'studies:get': () => ({ ok: true, value: { patient: patients[0], removed: false } }),
     'worklist:review': (r) => ({ ok: true, value: { entry: { ...row(1), status: 'reviewed', reviewer: 'local user', studyInstanceUid: r.studyInstanceUid } } }),
   });
   return { api, stores: createAppStores(api) };
