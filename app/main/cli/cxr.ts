@@ -11,6 +11,8 @@ import { runTriage } from './commands/triage';
 import { runImport } from './commands/import';
 import { runListen } from './commands/listen';
 import { runWorklist } from './commands/worklist';
+import { runPacs } from './commands/pacs';
+import { runSendResults } from './commands/sendResults';
 
 /** A subcommand: receives the arguments after its name, returns the exit code. */
 export type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -25,6 +27,8 @@ export const commands: Record<string, { run: Command; summary: string }> = {
   import: { run: runImport, summary: 'import <folder> [--db PATH] [--model model.json] [--cpu] [--progress]   import + triage a folder into the worklist, print a JSON summary' },
   listen: { run: runListen, summary: 'listen [--port 11112] [--aet CXR_TRIAGE] [--db PATH] [--storage DIR] [--watch DIR]   DICOM C-ECHO/C-STORE listener until SIGINT/SIGTERM' },
   worklist: { run: runWorklist, summary: 'worklist [--db PATH] [--priority ..] [--status ..] [--search TEXT] [--sort COL[:asc|desc]]   one JSON line per study, display order' },
+  pacs: { run: runPacs, summary: 'pacs echo|find|get <node> …   test a PACS node, query studies, retrieve + import a study (nodes from pacs-settings.json)' },
+  'send-results': { run: runSendResults, summary: 'send-results <study-uid|file> [--to NODE]   send the AI result (SR + heatmap SC) back to the PACS' },
 };
 
 function usage(): string {

@@ -85,7 +85,8 @@ async function request(
     const response = await fetch(target, {
       method: init.method ?? 'GET',
       headers: { Accept: init.accept, ...authHeaders(node), ...(init.contentType ? { 'Content-Type': init.contentType } : {}) },
-      body: init.body,
+      // A Uint8Array view of the Buffer: the DOM typings of fetch do not list Node Buffers.
+      body: init.body ? new Uint8Array(init.body.buffer as ArrayBuffer, init.body.byteOffset, init.body.byteLength) : undefined,
       signal: idle.signal,
       redirect: 'follow',
     });

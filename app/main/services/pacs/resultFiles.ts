@@ -150,3 +150,44 @@ export function buildResultFiles(input: BuildResultFilesInput): ResultFile[] {
 function part10(sopClassUid: string, sopInstanceUid: string, dataset: Uint8Array): Buffer {
   return Buffer.concat([fileMetaHeader({ sopClassUid, sopInstanceUid, transferSyntaxUid: EXPLICIT_VR_LE }), dataset]);
 }
+
+/** What the result objects need from a triage (TriageService's outcome satisfies it). */
+export interface TriageForResults extends TriageResultForPacs {
+  cam?: { data: Float32Array; classes: number; height: number; width: number; letterbox: NonNullable<SummaryInput['heatmap']>['letterbox'] };
+}
+
+/**
+ * The SR and SC of one triaged image: reads the source's attributes, renders the picture with
+ * the Grad-CAM of `heatmapLabel` (default covid, as the worklist summary), encodes both.
+ */
+export async function buildImageResults(input: {
+  sourcePath: string;
+  frame: SummaryInput['frame'];
+  triage: TriageForResults;
+  /** Labels in the model's order (the CAM's class order); default the probabilities' keys. */
+  labels?: string[];
+  heatmapLabel?: string;
+  uidRoot?: string;
+  now?: Date;
+}): Promise<ResultFile[]> {
+  const source = await readSourceAttributes(input.sourcePath);
+  const { triage } = input;
+  const labels = input.labels ?? Object.keys(triage.probabilities);
+  let heatmap: SummaryInput['heatmap'];
+  if (triage.cam) {
+    const index = Math.max(0, labels.indexOf(input.heatmapLabel ?? 'covid'));
+    const cells = triage.cam.height * triage.cam.width;
+    heatmap = { map: triage.cam.data.subarray(index * cells, (index + 1) * cells), height: triage.cam.height, width: triage.cam.width, letterbox: triage.cam.letterbox };
+  }
+  const details = [`Study date ${source.studyDate ?? 'unknown'}`, `Model sha256 ${triage.model.sha256.slice(0, 16)}`];
+  const image = renderResultImage({ frame: input.frame, heatmap, priority: triage.priority, probabilities: triage.probabilities, model: triage.model, details });
+  const result: TriageResultForPacs = {
+    probabilities: triage.probabilities,
+    label: triage.label,
+    priority: triage.priority,
+    outOfDistribution: triage.outOfDistribution,
+    ood: triage.ood,
+    model: triage.model,
+  };
+  return buildResultFiles({ source, result, image, uidRoot: input.uidRoot, now: input.now });
+}
