@@ -1,7 +1,9 @@
 /**
  * `cxr worklist [--db PATH] [--priority P,..] [--status S,..] [--modality M,..] [--from YYYYMMDD]
  * [--to YYYYMMDD] [--search TEXT] [--sort COLUMN[:asc|desc]]` (issue #5): one JSON line per study
- * in display order, `{"studyInstanceUid","patientName","patientId","studyDate","covid","priority","status","path"}`.
+ * in display order, `{"studyInstanceUid","patientName","patientId","studyDate","covid","priority","status","path","prior"}`;
+ * `prior` is the patient's previous study (same Patient ID and Issuer, dated earlier; issue #10) as
+ * `{"studyInstanceUid","studyDate","covid"}`, or null.
  * Reads the same database as the app and `cxr listen` (WAL: reading never blocks them).
  */
 import { existsSync } from 'node:fs';
@@ -56,7 +58,10 @@ export async function runWorklist(argv: string[], io: CliIo): Promise<number> {
   }
   const db = openWorklistDb(path);
   try {
-    const entries = new WorklistStore(db).worklist(filter, sort);
+    const store = new WorklistStore(db);
+    const entries = store.worklist(filter, sort);
+    const priors = store.previousStudies(entries.map((e) => e.studyInstanceUid));
+    const round = (p: number | null): number | null => (p === null ? null : Math.round(p * 1e6) / 1e6);
     let out = '';
     for (const e of entries) {
       out +=
@@ -65,10 +70,11 @@ export async function runWorklist(argv: string[], io: CliIo): Promise<number> {
           patientName: e.patientName,
           patientId: e.patientId,
           studyDate: e.studyDate,
-          covid: e.covid === null ? null : Math.round(e.covid * 1e6) / 1e6,
+          covid: round(e.covid),
           priority: e.priority,
           status: e.status,
           path: e.path,
+          prior: priors[e.studyInstanceUid] ? { ...priors[e.studyInstanceUid]!, covid: round(priors[e.studyInstanceUid]!.covid) } : null,
         }) + '\n';
       if (out.length > 1 << 16) {
         io.stdout(out);

@@ -56,7 +56,7 @@ describe('cxr import and cxr worklist', () => {
     const lines = jsonLines(r.stdout);
     expect(lines).toHaveLength(4);
     for (const line of lines) {
-      expect(Object.keys(line)).toEqual(['studyInstanceUid', 'patientName', 'patientId', 'studyDate', 'covid', 'priority', 'status', 'path']);
+      expect(Object.keys(line)).toEqual(['studyInstanceUid', 'patientName', 'patientId', 'studyDate', 'covid', 'priority', 'status', 'path', 'prior']);
       expect(line.status).toBe('triaged');
       expect(['high', 'medium', 'low', 'unreliable']).toContain(line.priority);
     }
@@ -78,6 +78,18 @@ describe('cxr import and cxr worklist', () => {
     const bad = await cxr('worklist', '--db', db, '--sort', 'shoeSize');
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stderr).error.code).toBe('USAGE');
+  });
+
+  it("gives each study the patient's previous study and its COVID probability as `prior` (issue #10)", async () => {
+    const priors = join(tmp.dir, 'priors');
+    writeChestDicom(join(priors, 'old.dcm'), 720, { patientName: 'ROE^ANN', patientId: 'PR-1', studyDate: '20230101' });
+    writeChestDicom(join(priors, 'new.dcm'), 721, { patientName: 'ROE^ANN', patientId: 'PR-1', studyDate: '20240101' });
+    const priorsDb = join(tmp.dir, 'priors.sqlite');
+    expect((await cxr('import', priors, '--db', priorsDb)).code).toBe(0);
+    const lines = jsonLines((await cxr('worklist', '--db', priorsDb)).stdout);
+    const byDate = Object.fromEntries(lines.map((l) => [l.studyDate as string, l]));
+    expect(byDate['20240101'].prior).toEqual({ studyInstanceUid: byDate['20230101'].studyInstanceUid, studyDate: '20230101', covid: byDate['20230101'].covid });
+    expect(byDate['20230101'].prior).toBeNull();
   });
 
   it('reports a missing database clearly', async () => {

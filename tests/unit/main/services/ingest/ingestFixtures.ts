@@ -10,7 +10,7 @@ import { makeChestImage } from '../../../../fixtures/syntheticImages';
 import { aiResult } from '../worklist/storeFixtures';
 
 /** Writes a small DICOM chest image with its own study; returns its path. */
-export function writeChestDicom(path: string, seed: number, attrs: { patientName?: string; studyUid?: string } = {}): string {
+export function writeChestDicom(path: string, seed: number, attrs: { patientName?: string; studyUid?: string; patientId?: string; studyDate?: string } = {}): string {
   mkdirSync(dirname(path), { recursive: true });
   const values = makeChestImage({ rows: 64, columns: 64, bitsStored: 12, seed });
   writeFileSync(
@@ -23,6 +23,8 @@ export function writeChestDicom(path: string, seed: number, attrs: { patientName
         el('StudyInstanceUID', 'UI', attrs.studyUid ?? makeUid(200_000 + seed)),
         el('SeriesInstanceUID', 'UI', makeUid(300_000 + seed)),
         el('PatientName', 'PN', attrs.patientName ?? `TEST^${seed}`),
+        ...(attrs.patientId ? [el('PatientID', 'LO', attrs.patientId)] : []),
+        ...(attrs.studyDate ? [el('StudyDate', 'DA', attrs.studyDate)] : []),
       ],
     }),
   );
