@@ -24,7 +24,7 @@ export const DecodeErrorCode = {
   IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
   /** Image Pixel module attributes missing, contradictory or outside what PS3.3 C.7.6.3 allows. */
   INVALID_PIXEL_MODULE: 'INVALID_PIXEL_MODULE',
-  /** A valid but unsupported pixel encoding (e.g. segmented palettes, unsigned 32-bit stored values). */
+  /** A valid but unsupported pixel encoding (e.g. segmented palettes, float pixel data). */
   UNSUPPORTED_PIXEL_FORMAT: 'UNSUPPORTED_PIXEL_FORMAT',
   /** Encapsulated pixel data whose fragments cannot be split into frames, or a codec rejected them. */
   CORRUPT_PIXEL_DATA: 'CORRUPT_PIXEL_DATA',

@@ -13,6 +13,7 @@ import { ENCAPSULATED_TRANSFER_SYNTAXES, NATIVE_TRANSFER_SYNTAXES, TransferSynta
 import { CodedError } from '../../../shared/result';
 import type { InstanceHeader } from './decodeService';
 import { decodeText, textDecoderFor } from './characterSets';
+import { COMPRESSED_TRANSFER_SYNTAXES } from './codecs';
 import { decodeError, DecodeErrorCode, DecodeWarningCode, type DecodeWarning } from './decodeErrors';
 
 /** What the first bytes say a file is. */
@@ -294,7 +295,7 @@ function keepCompletePixelData(ds: DataSet, fileName: string, warnings: DecodeWa
  */
 function patchExtendedOffsetTableVrs(bytes: Uint8Array, transferSyntaxUid: string): { bytes: Uint8Array; tags: string[] } {
   // The Extended Offset Table exists only with encapsulated Pixel Data (PS3.3 C.7.6.3.1.8).
-  if (!ENCAPSULATED_TRANSFER_SYNTAXES.has(transferSyntaxUid)) return { bytes, tags: [] };
+  if (!isEncapsulatedSyntax(transferSyntaxUid)) return { bytes, tags: [] };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let out: Uint8Array | undefined;
   const tags: string[] = [];
@@ -310,9 +311,16 @@ function patchExtendedOffsetTableVrs(bytes: Uint8Array, transferSyntaxUid: strin
   return { bytes: out ?? bytes, tags };
 }
 
-/** True for the transfer syntaxes whose pixel data this decoder handles. */
+/**
+ * True for the transfer syntaxes whose pixel data this decoder handles: the native ones, the
+ * encapsulated ones the app lists, and the retired JPEG ones the codecs also read (.4.53, .4.55).
+ */
 export function isSupportedTransferSyntax(uid: string): boolean {
-  return NATIVE_TRANSFER_SYNTAXES.has(uid) || ENCAPSULATED_TRANSFER_SYNTAXES.has(uid);
+  return NATIVE_TRANSFER_SYNTAXES.has(uid) || isEncapsulatedSyntax(uid);
+}
+
+function isEncapsulatedSyntax(uid: string): boolean {
+  return ENCAPSULATED_TRANSFER_SYNTAXES.has(uid) || COMPRESSED_TRANSFER_SYNTAXES.has(uid);
 }
 
 /** The UNSUPPORTED_TRANSFER_SYNTAX error for `uid`. */

@@ -26,6 +26,9 @@ export type { CodecFrameInfo, CodecResult } from './codecTypes';
 export const COMPRESSED_TRANSFER_SYNTAXES: ReadonlyMap<string, string> = new Map([
   ['1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)'],
   ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)'],
+  // Retired (PS3.5 A.4.1 kept only .50/.51), but dcmtk still writes them and archives hold them.
+  ['1.2.840.10008.1.2.4.53', 'JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (Retired)'],
+  ['1.2.840.10008.1.2.4.55', 'JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (Retired)'],
   ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)'],
   ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])'],
   ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless'],
@@ -41,9 +44,11 @@ export const COMPRESSED_TRANSFER_SYNTAXES: ReadonlyMap<string, string> = new Map
 type FrameDecoder = (encoded: Uint8Array, info: CodecFrameInfo) => CodecResult | Promise<CodecResult>;
 
 const DECODERS: ReadonlyMap<string, FrameDecoder> = new Map<string, FrameDecoder>([
-  // The four T.81 syntaxes share one entry that looks at the stream's own SOF marker.
+  // The T.81 syntaxes share one entry that looks at the stream's own SOF marker.
   ['1.2.840.10008.1.2.4.50', decodeJpegFrame],
   ['1.2.840.10008.1.2.4.51', decodeJpegFrame],
+  ['1.2.840.10008.1.2.4.53', decodeJpegFrame],
+  ['1.2.840.10008.1.2.4.55', decodeJpegFrame],
   ['1.2.840.10008.1.2.4.57', decodeJpegFrame],
   ['1.2.840.10008.1.2.4.70', decodeJpegFrame],
   ['1.2.840.10008.1.2.4.80', decodeJpegLs],

@@ -230,16 +230,20 @@ export interface DctImage {
   convertedToRgb: boolean;
 }
 
-/** Decodes a sequential DCT JPEG stream of 8 or 12 bits per sample. */
+/**
+ * Decodes a DCT JPEG stream of 8 or 12 bits per sample: sequential (T.81 processes 1, 2, 4) or
+ * progressive (processes 10 and 12: spectral selection and successive approximation, Annex G).
+ */
 export function decodeDctStream(data: Uint8Array, maxSamples = Number.MAX_SAFE_INTEGER): DctImage {
   const parser = new JpegParser(data);
   let states: ComponentState[] | undefined;
+  let progressive: ProgressiveState | undefined;
   let maxH = 1;
   let maxV = 1;
   const decoded = new Set<number>();
   for (let scan = parser.nextScan(); scan; scan = parser.nextScan()) {
     const frame = parser.frame!;
-    if (frame.kind === 'progressive' || frame.kind === 'lossless') {
+    if (frame.kind === 'lossless') {
       throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', `JPEG ${frame.kind} stream in a JPEG Extended frame is not supported`);
     }
     if (frame.precision !== 8 && frame.precision !== 12) throw corrupt(`JPEG DCT precision ${frame.precision} is not 8 or 12`);
@@ -259,15 +263,218 @@ export function decodeDctStream(data: Uint8Array, maxSamples = Number.MAX_SAFE_I
           dcPred: 0,
         };
       });
+      if (frame.kind === 'progressive') progressive = newProgressiveState(frame, states);
     }
-    const end = decodeScan(parser, frame, scan, states, maxH, maxV);
+    const end = progressive ? decodeProgressiveScan(parser, frame, scan, states, progressive, maxH, maxV) : decodeScan(parser, frame, scan, states, maxH, maxV);
     for (const c of scan.componentIndexes) decoded.add(c);
     parser.pos = skipEntropyData(data, end);
   }
   const frame = parser.frame;
   if (!frame || !states) throw corrupt('JPEG stream has no scan');
   if (decoded.size !== frame.components.length) throw corrupt('JPEG stream lacks a scan for some components');
+  if (progressive) finishProgressive(frame, states, progressive);
   return assemble(frame, states, maxH, maxV, isYCbCr(parser, frame));
+}
+
+/**
+ * Coefficients of a progressive frame (T.81 G.1.2), kept across scans as integers in zig-zag
+ * order, one run of 64 per block of each component's MCU-padded block grid; dequantised and
+ * inverse-transformed once the last scan is read.
+ */
+interface ProgressiveState {
+  coefficients: Int32Array[];
+  /** Blocks per row of the padded grid, per component. */
+  blocksPerLine: number[];
+  /** Quantisation tables as they were at each component's first scan (libjpeg latches them there). */
+  quant: (Float64Array | undefined)[];
+  eobrun: number;
+}
+
+function newProgressiveState(frame: JpegFrame, states: ComponentState[]): ProgressiveState {
+  const blocksPerLine = states.map((s) => s.planeWidth / 8);
+  return {
+    coefficients: states.map((s, i) => new Int32Array(blocksPerLine[i] * (s.plane.length / s.planeWidth / 8) * 64)),
+    blocksPerLine,
+    quant: frame.components.map(() => undefined),
+    eobrun: 0,
+  };
+}
+
+/** One scan of a progressive frame: DC first / refine, or AC first / refine of one component (T.81 G.1.2.1, G.1.2.2). */
+function decodeProgressiveScan(parser: JpegParser, frame: JpegFrame, scan: JpegScan, states: ComponentState[], state: ProgressiveState, maxH: number, maxV: number): number {
+  const { ss, se, ah, al } = scan;
+  const dcScan = ss === 0;
+  // T.81 G.1.1.1.1: DC scans have Se = 0; AC scans cover one component and 1 ≤ Ss ≤ Se ≤ 63.
+  if ((dcScan && se !== 0) || (!dcScan && (se < ss || se > 63 || scan.componentIndexes.length !== 1)) || al > 13 || (ah !== 0 && ah !== al + 1)) {
+    throw corrupt(`JPEG progressive scan has invalid parameters (Ss ${ss}, Se ${se}, Ah ${ah}, Al ${al})`);
+  }
+  const reader = new BitReader(parser.data, parser.pos);
+  const comps = scan.componentIndexes.map((index, s) => {
+    const quant = parser.quantTables[frame.components[index].quantTable];
+    if (!quant) throw corrupt(`JPEG component uses undefined quantisation table ${frame.components[index].quantTable}`);
+    state.quant[index] ??= prescaleQuantTable(quant);
+    return {
+      index,
+      component: frame.components[index],
+      state: states[index],
+      coefficients: state.coefficients[index],
+      blocksPerLine: state.blocksPerLine[index],
+      dc: dcScan && ah === 0 ? parser.huffman('dc', scan.dcTables[s]) : undefined,
+      ac: dcScan ? undefined : parser.huffman('ac', scan.acTables[s]),
+    };
+  });
+  for (const c of comps) c.state.dcPred = 0;
+  state.eobrun = 0;
+  const decodeBlock = (c: (typeof comps)[number], at: number): void => {
+    if (dcScan) {
+      if (ah === 0) {
+        const t = reader.decode(c.dc!);
+        if (t > 16) throw corrupt('JPEG DC difference category out of range');
+        c.state.dcPred += reader.receiveExtend(t);
+        c.coefficients[at] = c.state.dcPred * 2 ** al;
+      } else if (reader.receive(1)) {
+        c.coefficients[at] |= 1 << al;
+      }
+    } else if (ah === 0) {
+      acFirst(reader, c.ac!, c.coefficients, at, ss, se, al, state);
+    } else {
+      acRefine(reader, c.ac!, c.coefficients, at, ss, se, al, state);
+    }
+  };
+  const restartInterval = parser.restartInterval;
+  let untilRestart = restartInterval;
+  const restartIfDue = (): void => {
+    if (restartInterval === 0) return;
+    if (untilRestart === 0) {
+      reader.restart();
+      for (const c of comps) c.state.dcPred = 0;
+      state.eobrun = 0;
+      untilRestart = restartInterval;
+    }
+    untilRestart--;
+  };
+  if (comps.length === 1) {
+    const c = comps[0];
+    for (let by = 0; by < c.state.blocksHigh; by++) {
+      for (let bx = 0; bx < c.state.blocksWide; bx++) {
+        restartIfDue();
+        decodeBlock(c, (by * c.blocksPerLine + bx) * 64);
+      }
+    }
+  } else {
+    const mcusX = Math.ceil(frame.width / (8 * maxH));
+    const mcusY = Math.ceil(frame.height / (8 * maxV));
+    for (let my = 0; my < mcusY; my++) {
+      for (let mx = 0; mx < mcusX; mx++) {
+        restartIfDue();
+        for (const c of comps) {
+          for (let v = 0; v < c.component.v; v++) {
+            for (let h = 0; h < c.component.h; h++) decodeBlock(c, ((my * c.component.v + v) * c.blocksPerLine + mx * c.component.h + h) * 64);
+          }
+        }
+      }
+    }
+  }
+  if (reader.overran()) throw corrupt('JPEG data ends before the last block of a scan (truncated frame)');
+  return reader.pos;
+}
+
+/** First AC scan of a band (T.81 G.1.2.2, libjpeg decode_mcu_AC_first): coefficients Ss..Se scaled by 2^Al, with end-of-band runs. */
+function acFirst(reader: BitReader, ac: HuffmanTable, block: Int32Array, at: number, ss: number, se: number, al: number, state: ProgressiveState): void {
+  if (state.eobrun > 0) {
+    state.eobrun--;
+    return;
+  }
+  // Each pass advances k by at least 1, so the band ends after at most 63 symbols.
+  for (let k = ss; k <= se; ) {
+    const rs = reader.decode(ac);
+    const r = rs >> 4;
+    const s = rs & 15;
+    if (s === 0) {
+      if (r < 15) {
+        state.eobrun = (1 << r) - 1 + (r > 0 ? reader.receive(r) : 0);
+        return;
+      }
+      k += 16;
+      continue;
+    }
+    k += r;
+    if (k > se) throw corrupt('JPEG AC run goes past the end of the spectral band');
+    block[at + k] = reader.receiveExtend(s) * 2 ** al;
+    k++;
+  }
+}
+
+/**
+ * AC refinement scan (T.81 G.1.2.3, libjpeg decode_mcu_AC_refine): one more bit of each
+ * coefficient already non-zero, and new coefficients of magnitude 2^Al placed by zero runs.
+ */
+function acRefine(reader: BitReader, ac: HuffmanTable, block: Int32Array, at: number, ss: number, se: number, al: number, state: ProgressiveState): void {
+  const p1 = 1 << al;
+  const m1 = -p1;
+  const refine = (i: number): void => {
+    const c = block[i];
+    if (reader.receive(1) && (Math.abs(c) & p1) === 0) block[i] = c >= 0 ? c + p1 : c + m1;
+  };
+  let k = ss;
+  if (state.eobrun === 0) {
+    for (; k <= se; k++) {
+      const rs = reader.decode(ac);
+      let r = rs >> 4;
+      let s = rs & 15;
+      if (s !== 0) {
+        if (s !== 1) throw corrupt('JPEG AC refinement coefficient has a size other than 1');
+        s = reader.receive(1) ? p1 : m1;
+      } else if (r !== 15) {
+        state.eobrun = (1 << r) + (r > 0 ? reader.receive(r) : 0);
+        break;
+      }
+      // Skip r still-zero coefficients, refining the non-zero ones passed on the way.
+      while (k <= se) {
+        if (block[at + k] !== 0) refine(at + k);
+        else if (--r < 0) break;
+        k++;
+      }
+      if (s !== 0) {
+        if (k > se) throw corrupt('JPEG AC refinement run goes past the end of the spectral band');
+        block[at + k] = s;
+      }
+    }
+  }
+  if (state.eobrun > 0) {
+    for (; k <= se; k++) if (block[at + k] !== 0) refine(at + k);
+    state.eobrun--;
+  }
+}
+
+/** Dequantises and inverse-transforms every block of a progressive frame into the component planes. */
+function finishProgressive(frame: JpegFrame, states: ComponentState[], state: ProgressiveState): void {
+  const levelShift = 1 << (frame.precision - 1);
+  const maxValue = (1 << frame.precision) - 1;
+  const coef = new Float64Array(64);
+  const ws = new Float64Array(64);
+  states.forEach((component, index) => {
+    const quant = state.quant[index];
+    if (!quant) throw corrupt('JPEG stream lacks a scan for some components');
+    const store = state.coefficients[index];
+    const perLine = state.blocksPerLine[index];
+    const blocks = store.length / 64;
+    for (let b = 0; b < blocks; b++) {
+      const at = b * 64;
+      let hasAc = false;
+      coef[0] = store[at] * quant[0];
+      for (let k = 1; k < 64; k++) {
+        const natural = ZIGZAG[k];
+        const v = store[at + k];
+        coef[natural] = v * quant[natural];
+        if (v !== 0) hasAc = true;
+      }
+      const x0 = (b % perLine) * 8;
+      const y0 = Math.floor(b / perLine) * 8;
+      if (hasAc) idctBlock(coef, ws, component.plane, component.planeWidth, x0, y0, levelShift, maxValue);
+      else flatBlock(coef[0], component.plane, component.planeWidth, x0, y0, levelShift, maxValue);
+    }
+  });
 }
 
 /**
@@ -318,7 +525,11 @@ function assemble(frame: JpegFrame, states: ComponentState[], maxH: number, maxV
   return { width, height, components: nc, precision, pixels, convertedToRgb: ycc };
 }
 
-/** Decodes one 12-bit JPEG Extended frame of a DICOM data set (8-bit ones go to libjpeg-turbo, see jpegFrame.ts). */
+/**
+ * Decodes one 12-bit JPEG Extended (sequential) or progressive (T.81 processes 10 and 12,
+ * PS3.5 retired syntaxes .4.53 and .4.55) frame of a DICOM data set; 8-bit ones go to
+ * libjpeg-turbo, see jpegFrame.ts.
+ */
 export function decodeJpegExtended12(encoded: Uint8Array, info: CodecFrameInfo): CodecResult {
   const image = decodeDctStream(encoded, info.rows * info.columns * info.samplesPerPixel);
   checkStreamGeometry('JPEG extended', { width: image.width, height: image.height, components: image.components, bitsPerSample: image.precision }, info);

@@ -5,7 +5,8 @@
  * lossless SOF3 stream under .4.51), and dcmtk and GDCM decode them the same way:
  *  - SOF3 (lossless, process 14) -> jpegLossless.ts;
  *  - 8-bit DCT (baseline, extended, progressive) -> libjpeg-turbo;
- *  - 12-bit sequential DCT -> jpegExtended.ts.
+ *  - 12-bit DCT, sequential or progressive (spectral selection / successive approximation,
+ *    the retired syntaxes .4.53 and .4.55, which dcmtk still writes) -> jpegExtended.ts.
  */
 import { CodedError } from '../../../../shared/result';
 import type { CodecFrameInfo, CodecResult } from './codecTypes';
@@ -14,9 +15,8 @@ import { decodeJpegExtended12 } from './jpegExtended';
 import { decodeJpegLossless } from './jpegLossless';
 import { readJpegFrameHeader } from './streamHeaders';
 
-/** SOF markers of T.81 Table B.1 (second byte). */
+/** SOF marker of T.81 Table B.1 (second byte) for lossless Huffman coding. */
 const SOF_LOSSLESS_HUFFMAN = 0xc3;
-const SOF_PROGRESSIVE_HUFFMAN = 0xc2;
 
 /** Decodes one JPEG frame (any of the T.81-based transfer syntaxes). */
 export async function decodeJpegFrame(encoded: Uint8Array, info: CodecFrameInfo): Promise<CodecResult> {
@@ -25,8 +25,5 @@ export async function decodeJpegFrame(encoded: Uint8Array, info: CodecFrameInfo)
   if (header.sof === SOF_LOSSLESS_HUFFMAN) return decodeJpegLossless(encoded, info);
   if (header.sof === 0xf7) throw new CodedError('CORRUPT_PIXEL_DATA', 'frame holds a JPEG-LS stream, not the JPEG the transfer syntax names');
   if (header.bitsPerSample <= 8) return decodeJpegBaselineFrame(encoded, info);
-  if (header.sof === SOF_PROGRESSIVE_HUFFMAN) {
-    throw new CodedError('UNSUPPORTED_TRANSFER_SYNTAX', '12-bit progressive JPEG is not supported (PS3.5 retired the progressive processes)');
-  }
   return decodeJpegExtended12(encoded, info);
 }

@@ -291,6 +291,53 @@ describe('3. JPEG baseline with an Adobe APP14 marker', () => {
   });
 });
 
+describe('4. lossy 12-bit progressive JPEG (spectral selection, successive approximation)', () => {
+  const rows = 37;
+  const columns = 53; // not a multiple of 8: partial blocks at the right and bottom edges
+  const values = makeChestImage({ rows, columns, bitsStored: 12, seed: 12 });
+  const native = () => save(writeDicom({ pixel: { rows, columns, bitsStored: 12 }, pixelData: { native: values } }), 'u12');
+
+  for (const [option, ts, what] of [
+    ['+es', '1.2.840.10008.1.2.4.53', 'spectral selection only (process 6/8)'],
+    ['+ep', '1.2.840.10008.1.2.4.55', 'full progression (process 10/12)'],
+  ] as const) {
+    it.skipIf(!requireTools('dcmcjpeg', 'dcmdjpeg'))(`${what}, written by dcmcjpeg ${option}: within 1 level of dcmdjpeg, also when labelled JPEG Extended`, async () => {
+      const compressed = `${native()}.${option}.dcm`;
+      runTool('dcmcjpeg', [option, '+q', '75', compressed.replace(`.${option}.dcm`, ''), compressed]);
+      const bytes = new Uint8Array(readFileSync(compressed));
+      const reference = `${compressed}.raw.dcm`;
+      runTool('dcmdjpeg', [compressed, reference]);
+      const expected = toolStoredValues(reference);
+      const frame = readEncapsulatedFrames(bytes)[0][0];
+      // Mislabelled archives: the same stream under .4.51 is decoded by its own SOF marker.
+      const relabelled = writeDicom({ transferSyntaxUid: TransferSyntax.JPEGExtended12Bit, pixel: { rows, columns, bitsStored: 12 }, pixelData: { frames: [frame] } });
+      for (const file of [bytes, relabelled]) {
+        const ours = await decodeFile(file, { fileName: 'prog.dcm' });
+        let worst = 0;
+        for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(ours.pixels[i] - expected[i]));
+        expect(worst).toBeLessThanOrEqual(1);
+        expect(psnr(ours.pixels, values, 12)).toBeGreaterThan(40);
+      }
+      expect((await decodeFile(bytes, { fileName: 'prog.dcm' })).info.transferSyntaxUid).toBe(ts);
+    });
+  }
+
+  it.skipIf(!requireTools('dcmcjpeg'))('damaged progressive streams end in coded errors, never a crash or a hang', async () => {
+    const compressed = `${native()}.ep.dcm`;
+    runTool('dcmcjpeg', ['+ep', compressed.replace('.ep.dcm', ''), compressed]);
+    const frame = readEncapsulatedFrames(new Uint8Array(readFileSync(compressed)))[0][0];
+    const random = mulberry32(4);
+    const codes = new Set<string>();
+    for (let trial = 0; trial < 150; trial++) {
+      const damaged = trial % 3 === 0 ? frame.slice(0, Math.floor(random() * frame.length)) : frame.slice();
+      if (trial % 3 !== 0) for (let n = 0; n < 4; n++) damaged[20 + Math.floor(random() * (damaged.length - 20))] = Math.floor(random() * 256);
+      const file = writeDicom({ transferSyntaxUid: '1.2.840.10008.1.2.4.55', pixel: { rows, columns, bitsStored: 12 }, pixelData: { frames: [damaged] } });
+      codes.add(await errorCode(() => decodeFile(file, { fileName: 'x.dcm' })));
+    }
+    for (const code of codes) expect(['NO_ERROR', 'CORRUPT_PIXEL_DATA', 'UNSUPPORTED_TRANSFER_SYNTAX']).toContain(code);
+  });
+});
+
 describe('5. odd-length 8-bit RGB Pixel Data in Explicit VR Big Endian', () => {
   // 3×3 RGB = 27 bytes a frame, padded to an even length (PS3.5 7.1.1). As OW the value is a
   // stream of 16-bit words, so in big endian the last byte of the frame sits in a swapped word.

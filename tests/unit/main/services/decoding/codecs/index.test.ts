@@ -16,8 +16,9 @@ const info: CodecFrameInfo = {
 };
 
 describe('decodeCompressedFrame', () => {
-  it('lists every encapsulated transfer syntax of PS3.5 A.4 the viewer supports', () => {
-    expect([...COMPRESSED_TRANSFER_SYNTAXES.keys()].sort()).toEqual([...ENCAPSULATED_TRANSFER_SYNTAXES].sort());
+  it('lists every encapsulated transfer syntax of PS3.5 A.4 the viewer supports, plus the retired progressive JPEG ones', () => {
+    const retired = ['1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55'];
+    expect([...COMPRESSED_TRANSFER_SYNTAXES.keys()].sort()).toEqual([...ENCAPSULATED_TRANSFER_SYNTAXES, ...retired].sort());
   });
 
   it('refuses an unknown transfer syntax as unsupported', async () => {
