@@ -99,7 +99,10 @@ export function associationRejectedError(node: DimseNode, reject: { result: numb
 /** A-ABORT from the peer (PS3.8 9.3.8). */
 export function associationAbortedError(node: DimseNode, abort: { source: number; reason: number }, during: string): PacsError {
   const by = abort.source === 2 ? 'the PACS network layer' : 'the PACS';
-  return new PacsError('ASSOCIATION_ABORTED', `${describeNode(node)} aborted the association during ${during} (A-ABORT by ${by}, reason ${abort.reason}).`);
+  return new PacsError(
+    'ASSOCIATION_ABORTED',
+    `${describeNode(node)} aborted the association during ${during} (A-ABORT by ${by}, reason ${abort.reason}). A PACS does this when it does not allow ${during} for our AE title "${node.callingAeTitle}" or hit an internal error; ask IT to check the PACS log.`,
+  );
 }
 
 /** A DIMSE status other than success or pending (PS3.7 Annex C). */
