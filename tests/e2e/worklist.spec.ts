@@ -145,7 +145,7 @@ async function harnessInvoke(channel: string, request: unknown): Promise<unknown
   return decodeEnvelope(new Uint8Array(await res.arrayBuffer()));
 }
 
-const DROPPED = { name: 'Drop^Dora', id: 'DROP-1' };
+const DROPPED = { name: 'Drop^Dora', id: 'WATCH-1' };
 
 /** A chest DX image of its own patient and study, as a modality's export would write it. */
 function droppedDicom(): Uint8Array {

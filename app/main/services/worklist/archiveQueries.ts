@@ -117,6 +117,16 @@ export class ArchiveQueries {
     this.stmt = {
       study: db.prepare(`SELECT ${STUDY_COLUMNS}, s.removed_at_ms FROM studies s WHERE s.id = ?`),
       studyByUid: db.prepare('SELECT id FROM studies WHERE study_instance_uid = ?'),
+      browse: db
+        .prepare('SELECT patient_key FROM studies INDEXED BY studies_browse WHERE removed_at_ms IS NULL ORDER BY ifnull(patient_name, char(1114111)) COLLATE NOCASE, patient_key')
+        .pluck(),
+      browseSearch: db
+        .prepare(
+          `SELECT patient_key FROM studies INDEXED BY studies_browse WHERE removed_at_ms IS NULL
+             AND (patient_name LIKE @search ESCAPE '\\' OR patient_id LIKE @search ESCAPE '\\' OR accession_number LIKE @search ESCAPE '\\')
+           ORDER BY ifnull(patient_name, char(1114111)) COLLATE NOCASE, patient_key`,
+        )
+        .pluck(),
       studiesOfPatient: db.prepare(`SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.patient_key = ? AND s.removed_at_ms IS NULL ORDER BY ${NEWEST_FIRST}`),
       instancesOfStudies: db.prepare(
         `SELECT se.study_id, se.id AS series_id, se.series_instance_uid, se.series_number, se.series_description, se.modality,
@@ -151,24 +161,24 @@ export class ArchiveQueries {
    */
   listPatients(query: ArchiveQuery = {}): ArchivePage {
     const limit = Math.max(1, Math.min(query.limit ?? DEFAULT_PATIENT_LIMIT, 10_000));
-    const terms = ['s.removed_at_ms IS NULL'];
-    const params: Record<string, unknown> = { limit: limit + 1 };
+    let keys: string[];
     if (query.patientKey) {
-      terms.push('s.patient_key = @patientKey');
-      params.patientKey = query.patientKey;
+      keys = [query.patientKey];
+    } else {
+      // Walk the covering name index (studies_browse) in name order and stop at the first
+      // `limit + 1` distinct patients: the cost follows the page, not the archive. A search
+      // filters the same index entries without reading the table.
+      const search = query.search?.trim();
+      const stmt = search ? this.stmt.browseSearch : this.stmt.browse;
+      const params = search ? { search: `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {};
+      const seen = new Set<string>();
+      for (const key of stmt.iterate(params) as IterableIterator<string>) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (seen.size > limit) break;
+      }
+      keys = [...seen];
     }
-    const search = query.search?.trim();
-    if (search) {
-      params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      terms.push("(s.patient_name LIKE @search ESCAPE '\\' OR s.patient_id LIKE @search ESCAPE '\\' OR s.accession_number LIKE @search ESCAPE '\\')");
-    }
-    const keys = this.db
-      .prepare(
-        `SELECT s.patient_key AS k FROM studies s WHERE ${terms.join(' AND ')}
-         GROUP BY s.patient_key ORDER BY MAX(s.patient_name) COLLATE NOCASE NULLS LAST, MAX(s.patient_id), MIN(s.id) LIMIT @limit`,
-      )
-      .pluck()
-      .all(params) as string[];
     const truncated = keys.length > limit;
     const studies = keys.slice(0, limit).flatMap((k) => this.stmt.studiesOfPatient.all(k) as StudyRow[]);
     return { patients: this.toPatients(studies, false), truncated };

@@ -162,6 +162,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE studies ADD COLUMN removed_at_ms INTEGER;
   UPDATE studies SET patient_key = cxr_patient_key(issuer_of_patient_id, patient_id, patient_name);
   CREATE INDEX studies_patient ON studies (patient_key, study_date, study_time);
+  -- The browser's pages in name order (unnamed last), and its search, read only this index (archiveQueries.ts).
+  CREATE INDEX studies_browse ON studies (ifnull(patient_name, char(1114111)) COLLATE NOCASE, patient_key, patient_name, patient_id, accession_number, removed_at_ms);
 
   ALTER TABLE instances ADD COLUMN instance_number INTEGER;
   ALTER TABLE instances ADD COLUMN number_of_frames INTEGER;
