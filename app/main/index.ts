@@ -68,6 +68,7 @@ async function start(): Promise<void> {
       settingsProblems: ingest.problems,
       settingsPath: ingestSettingsPath,
       storageDir: join(app.getPath('userData'), 'received'),
+      storageSettingsPath: join(app.getPath('userData'), 'storage-settings.json'),
     },
     decode: createDecodePool({ log: (level, message) => logger[level](message) }),
     importDir: join(app.getPath('userData'), 'imports'),

@@ -72,7 +72,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     version: options.version,
     platform: process.platform,
     databasePath: options.databasePath ?? join(userDataDir, 'worklist.sqlite'),
-    ingest: { settings: ingestSettings, settingsProblems: ingest.problems, settingsPath: ingestSettingsPath, storageDir: join(userDataDir, 'received') },
+    ingest: { settings: ingestSettings, settingsProblems: ingest.problems, settingsPath: ingestSettingsPath, storageDir: join(userDataDir, 'received'), storageSettingsPath: join(userDataDir, 'storage-settings.json') },
     validateResponses: options.validateResponses,
     ai: { defaultModelPath: options.defaultModelPath, listBundledModels: options.listBundledModels, settingsPath: join(userDataDir, 'ai-settings.json') },
     openDialog: async () => {
