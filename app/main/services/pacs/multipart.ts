@@ -47,21 +47,38 @@ export class MultipartParser {
     this.firstDelimiter = Buffer.from(`--${boundary}`, 'latin1');
   }
 
-  /** Adds bytes; returns the parts completed by them. Throws MultipartError on malformed input. */
+  /** A malformation found after whole parts in the same chunk: thrown by the next push or end. */
+  private deferred?: MultipartError;
+
+  /**
+   * Adds bytes; returns the parts completed by them. Throws MultipartError on malformed input,
+   * but only after returning the whole parts that came before it (they must not be lost).
+   */
   push(chunk: Uint8Array): MultipartPart[] {
+    if (this.deferred) throw this.deferred;
     this.append(chunk);
     const out: MultipartPart[] = [];
+    try {
+      this.parse(out);
+    } catch (err) {
+      if (!(err instanceof MultipartError) || out.length === 0) throw err;
+      this.deferred = err;
+    }
+    return out;
+  }
+
+  private parse(out: MultipartPart[]): void {
     for (;;) {
-      if (this.state === 'done') return out;
+      if (this.state === 'done') return;
       if (this.state === 'preamble') {
         // The first delimiter may start the body (no preceding CRLF) or follow a preamble.
         const at = this.len >= this.firstDelimiter.length && this.buf.subarray(0, this.firstDelimiter.length).equals(this.firstDelimiter) ? 0 : this.find(this.delimiter);
         if (at < 0) {
           if (this.len > 64 * 1024) throw new MultipartError('no multipart boundary in the first 64 KB of the answer');
-          return out;
+          return;
         }
         const delimiterLength = at === 0 && this.buf[0] === 0x2d ? this.firstDelimiter.length : this.delimiter.length;
-        if (!this.afterDelimiter(at + delimiterLength)) return out;
+        if (!this.afterDelimiter(at + delimiterLength)) return;
         continue;
       }
       if (this.state === 'headers') {
@@ -70,7 +87,7 @@ export class MultipartParser {
         const empty = this.len >= 2 && this.buf[0] === 0x0d && this.buf[1] === 0x0a;
         if (!empty && end < 0) {
           if (this.len > 16 * 1024) throw new MultipartError('a multipart part has more than 16 KB of headers');
-          return out;
+          return;
         }
         const headerEnd = empty ? 0 : end;
         this.headers = parseHeaders(this.buf.subarray(0, headerEnd).toString('latin1'));
@@ -83,7 +100,7 @@ export class MultipartParser {
       const at = this.find(this.delimiter);
       if (at < 0) {
         this.scan = Math.max(0, this.len - this.delimiter.length + 1);
-        return out;
+        return;
       }
       out.push({ headers: this.headers, body: Buffer.from(this.buf.subarray(0, at)) });
       this.parts++;
@@ -92,13 +109,14 @@ export class MultipartParser {
         this.consume(at);
         this.state = 'preamble';
         this.restoreDelimiterAtStart();
-        return out;
+        return;
       }
     }
   }
 
   /** Checks the body ended properly (close delimiter seen). */
   end(): void {
+    if (this.deferred) throw this.deferred;
     if (this.state === 'done') return;
     if (this.state === 'preamble' && this.parts === 0) throw new MultipartError('the answer has no multipart parts');
     throw new MultipartError(`the answer ended in the middle of part ${this.parts + 1} (no closing boundary)`);
