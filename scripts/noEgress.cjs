@@ -6,7 +6,8 @@
 //
 //   CXR_EGRESS_LOG=/tmp/egress.jsonl node --require ./scripts/noEgress.cjs dist/harness/server.js
 //
-// A line: {"pid","thread","kind":"connect"|"dns"|"udp","host","port","path","allowed"}. Allowed:
+// A line: {"pid","thread","kind":"start"|"connect"|"dns"|"udp","host","port","path","allowed"}
+// ("start": the guard is active in that process or thread). Allowed:
 // loopback (127.0.0.0/8, ::1, localhost), local sockets and pipes, and the hosts or host:port
 // pairs in CXR_EGRESS_ALLOW (comma-separated; a configured PACS). CXR_EGRESS_BLOCK=1 also refuses
 // every attempt that is not allowed (the error's code is EGRESS_BLOCKED), so a tool that would
@@ -78,6 +79,8 @@ function install(options = {}) {
     }
     return line;
   };
+  // One line per process and thread that runs guarded, so a test can tell they all were.
+  record({ kind: 'start', host: null, port: null, path: process.argv[1] || null, allowed: true });
   const blockedError = (what) => Object.assign(new Error(`network access blocked by the no-egress guard: ${what}`), { code: 'EGRESS_BLOCKED' });
 
   const originalConnect = net.Socket.prototype.connect;
