@@ -30,6 +30,8 @@ export type ViewerAction =
   | { type: 'toggleTags' }
   | { type: 'toggleLayout' }
   | { type: 'comparePrior' }
+  /** Zoom/pan of the two viewports of a comparison together or apart (issue #10). */
+  | { type: 'toggleSync' }
   | { type: 'toggleHeatmap' }
   | { type: 'nextImage' }
   | { type: 'previousImage' }
@@ -87,6 +89,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'g', label: 'G', description: 'DICOM tag browser', group: 'Study', action: { type: 'toggleTags' } },
   { key: 'b', label: 'B', description: 'Layout 1×1 / 1×2', group: 'Study', action: { type: 'toggleLayout' } },
   { key: 'c', label: 'C', description: 'Compare with prior study (1×2)', group: 'Study', action: { type: 'comparePrior' } },
+  { key: 's', label: 'S', description: 'Synchronise zoom/pan of the two viewports (1×2)', group: 'Study', action: { type: 'toggleSync' } },
   { key: 'H', label: 'Shift+H', description: 'AI heatmap on/off (research only)', group: 'Study', action: { type: 'toggleHeatmap' } },
   { key: 'ArrowRight', label: '→', description: 'Next frame / image in study', group: 'Study', action: { type: 'nextImage' } },
   { key: 'ArrowLeft', label: '←', description: 'Previous frame / image in study', group: 'Study', action: { type: 'previousImage' } },

@@ -7,7 +7,7 @@
  * Mouse: left = active tool, middle = pan, right = zoom, wheel = zoom at the cursor.
  */
 import * as cornerstone from 'cornerstone-core';
-import type { Viewport } from 'cornerstone-core';
+import type { EnabledElement, Viewport } from 'cornerstone-core';
 import type { ViewportReadout } from '../stores/viewer.store';
 import type { ToolName, ViewerAction } from './keymap';
 import { displayInverted, type CxrImage } from './imageObject';
@@ -16,6 +16,7 @@ import { drawMagnifiedGrayscale } from './grayscaleRenderer';
 import { measurementLabel, type ImagePoint, type Measurement } from './measurements';
 import { modalityValue } from '../../shared/imaging/voi';
 import { autoWindow, chestPreset, fileVoiDisplayLut, initialVoi, sigmoidDisplayLut, type VoiWindow } from './voi';
+import { fromRelativeView, toRelativeView, type RelativeView, type ViewGeometry } from './viewportSync';
 
 /** What the controller tells its React host. */
 export interface ControllerHooks {
@@ -25,6 +26,15 @@ export interface ControllerHooks {
    * maps image pixels to canvas pixels (a, b, c, d, e, f), rotation and flips included.
    */
   drawLayers?(context: CanvasRenderingContext2D, transform: [number, number, number, number, number, number], image: CxrImage): void;
+  /** The user zoomed or panned (wheel, drag, zoom/fit/1:1/reset): a linked viewport may follow (viewportSync). */
+  onViewChange?(): void;
+  /** A new image is on display. */
+  onImageShown?(): void;
+  /**
+   * The S key reached this viewport (the window-level dispatcher passes actions it does not
+   * know to the active viewport): the host flips zoom/pan synchronisation.
+   */
+  onToggleSync?(): void;
 }
 
 /** Elements the host renders around the cornerstone element. */
@@ -163,6 +173,7 @@ export class ViewportController {
       return;
     }
     const info = image.cxrInfo;
+    this.hooks.onImageShown?.();
     this.hooks.onReadout({
       status: 'ready',
       error: undefined,
@@ -184,6 +195,11 @@ export class ViewportController {
 
   /** Runs a viewport action (toolbar button or shortcut). Returns false when it does not apply. */
   run(action: ViewerAction): boolean {
+    if (action.type === 'toggleSync') {
+      if (!this.hooks.onToggleSync) return false;
+      this.hooks.onToggleSync();
+      return true;
+    }
     const image = this.image;
     const { element } = this.els;
     if (!image) return false;
@@ -207,17 +223,22 @@ export class ViewportController {
         break;
       case 'zoomIn':
         this.zoomAbout(vp, ZOOM_STEP, this.canvasCenter());
+        this.viewChanged();
         return true;
       case 'zoomOut':
         this.zoomAbout(vp, 1 / ZOOM_STEP, this.canvasCenter());
+        this.viewChanged();
         return true;
       case 'fit':
         cornerstone.fitToWindow(element);
+        this.viewChanged();
         return true;
       case 'actualSize':
         vp.scale = 1;
         vp.translation = { x: 0, y: 0 };
-        break;
+        cornerstone.setViewport(element, vp);
+        this.viewChanged();
+        return true;
       case 'rotateCw':
         vp.rotation = (((vp.rotation + 90) % 360) + 360) % 360;
         break;
@@ -235,6 +256,7 @@ export class ViewportController {
         this.voi = { ...this.initialVoiState };
         cornerstone.setViewport(element, cloneViewport(this.initialViewport));
         cornerstone.fitToWindow(element);
+        this.viewChanged();
         return true;
       case 'clearMeasurements':
         this.measurements = [];
@@ -252,6 +274,54 @@ export class ViewportController {
     }
     cornerstone.setViewport(element, vp);
     return true;
+  }
+
+  /**
+   * Zoom relative to fit-to-window and pan relative to the displayed image (viewportSync), or
+   * undefined when no image is on display.
+   */
+  relativeView(): RelativeView | undefined {
+    const geometry = this.viewGeometry();
+    const vp = geometry ? cornerstone.getViewport(this.els.element) : undefined;
+    return geometry && vp ? toRelativeView(vp, geometry) : undefined;
+  }
+
+  /** Shows `view` (from the linked viewport); does not report a view change back. */
+  applyRelativeView(view: RelativeView): void {
+    const geometry = this.viewGeometry();
+    const vp = geometry ? cornerstone.getViewport(this.els.element) : undefined;
+    if (!geometry || !vp) return;
+    const next = fromRelativeView(view, geometry);
+    vp.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, next.scale));
+    vp.translation = next.translation;
+    cornerstone.setViewport(this.els.element, vp);
+  }
+
+  private viewGeometry(): ViewGeometry | undefined {
+    const image = this.image;
+    if (!image || !this.enabled) return undefined;
+    let enabled: EnabledElement;
+    try {
+      enabled = cornerstone.getEnabledElement(this.els.element);
+    } catch {
+      return undefined;
+    }
+    const vp = enabled.viewport;
+    const shown = enabled.image ?? image;
+    if (!vp) return undefined;
+    return {
+      columns: shown.width,
+      rows: shown.height,
+      rotation: vp.rotation,
+      canvasWidth: enabled.canvas.width,
+      canvasHeight: enabled.canvas.height,
+      rowPixelSpacing: shown.rowPixelSpacing,
+      columnPixelSpacing: shown.columnPixelSpacing,
+    };
+  }
+
+  private viewChanged(): void {
+    this.hooks.onViewChange?.();
   }
 
   /** Renders again (after a layer drawn by `hooks.drawLayers` changed). */
@@ -427,6 +497,7 @@ export class ViewportController {
     if (!vp) return;
     const factor = Math.pow(1.0015, -e.deltaY);
     this.zoomAbout(vp, factor, this.canvasPoint(e));
+    this.viewChanged();
   };
 
   private onPointerDown = (e: PointerEvent): void => {
@@ -491,9 +562,11 @@ export class ViewportController {
       case 'pan':
         vp.translation = { x: vp.translation.x + dx / vp.scale, y: vp.translation.y + dy / vp.scale };
         cornerstone.setViewport(element, vp);
+        this.viewChanged();
         break;
       case 'zoom':
         this.zoomAbout(vp, Math.pow(1.01, -dy), drag.anchor);
+        this.viewChanged();
         break;
       case 'length':
         if (this.draft?.kind === 'length') {

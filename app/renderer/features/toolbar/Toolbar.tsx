@@ -4,8 +4,10 @@
  * shortcut from the one keymap.
  */
 import type { ChangeEvent, ReactNode } from 'react';
+import { useStore } from 'zustand';
 import { shortcutLabel, type ToolName, type ViewerAction } from '../../viewer/keymap';
-import { useViewer, useWorklist } from '../app/AppContext';
+import { compareStoreOf } from '../../stores/compare.store';
+import { useAppStores, useViewer, useWorklist } from '../app/AppContext';
 import { useViewerActions } from '../app/useViewerActions';
 import { ModeSwitch } from '../worklist/ModeSwitch';
 
@@ -75,6 +77,25 @@ function PresetSelect() {
   );
 }
 
+/** Zoom/pan sync of a 1×2 comparison (compare store; S toggles it too). */
+function SyncButton() {
+  const compare = compareStoreOf(useAppStores());
+  const sync = useStore(compare, (s) => s.sync);
+  const key = shortcutLabel({ type: 'toggleSync' });
+  return (
+    <button
+      type="button"
+      className={`tb${sync ? ' pressed' : ''}`}
+      aria-pressed={sync}
+      title={`Synchronise zoom and pan of the two viewports${key ? ` (${key})` : ''}`}
+      data-testid="sync-toggle"
+      onClick={() => compare.getState().toggleSync()}
+    >
+      Sync
+    </button>
+  );
+}
+
 export function Toolbar() {
   const tool = useViewer((s) => s.tool);
   const layout = useViewer((s) => s.layout);
@@ -114,6 +135,7 @@ export function Toolbar() {
           <div className="group">
             <ActionButton action={{ type: 'toggleLayout' }} label={layout === '1x1' ? '1×1' : '1×2'} title="Layout 1×1 / 1×2" testId="layout" />
             <ActionButton action={{ type: 'comparePrior' }} label="Compare prior" title="Open the previous study beside this one" testId="compare-prior" />
+            {layout === '1x2' ? <SyncButton /> : null}
           </div>
         </>
       ) : null}

@@ -4,11 +4,13 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import type { SlotIndex } from '../../stores/viewer.store';
+import { compareStoreOf } from '../../stores/compare.store';
 import { findInstance, studyInstances } from '../../stores/studies.store';
 import { registerController } from '../../viewer/controllerRegistry';
 import { makeImageId } from '../../viewer/imageObject';
 import { setupCornerstone } from '../../viewer/imageLoader';
 import { ViewportController } from '../../viewer/viewportController';
+import { adoptView, followView } from '../../viewer/viewportSync';
 import { messageNamingFile } from '../../lib/format';
 import { useAppStores, useStudies, useViewer } from '../app/AppContext';
 import { OverlayText } from './OverlayText';
@@ -33,11 +35,21 @@ export function Viewport({ slot }: { slot: SlotIndex }) {
     const magnifier = magnifierRef.current;
     if (!element || !annotations || !magnifier) return;
     setupCornerstone(stores.api);
+    const compare = compareStoreOf(stores);
+    // Zoom and pan follow between the two viewports of a 1×2 comparison while sync is on.
+    const linked = () => compare.getState().sync && stores.viewer.getState().layout === '1x2';
     const controller = new ViewportController(
       { element, annotations, magnifier },
       {
         onReadout: (r) => stores.viewer.getState().setReadout(slot, r),
         drawLayers: (context, transform, image) => camLayer.current?.(context, transform, image),
+        onViewChange: () => {
+          if (linked()) followView(slot);
+        },
+        onImageShown: () => {
+          if (linked()) adoptView(slot);
+        },
+        onToggleSync: () => compare.getState().toggleSync(),
       },
     );
     controller.enable();
@@ -92,7 +104,16 @@ export function Viewport({ slot }: { slot: SlotIndex }) {
 
 /** 1×1 or 1×2 grid of viewports. */
 export function ViewportGrid() {
+  const stores = useAppStores();
   const layout = useViewer((s) => s.layout);
+  // Turning sync on lines the other viewport up with the active one at once.
+  useEffect(
+    () =>
+      compareStoreOf(stores).subscribe((now, before) => {
+        if (now.sync && !before.sync && stores.viewer.getState().layout === '1x2') followView(stores.viewer.getState().activeSlot);
+      }),
+    [stores],
+  );
   return (
     <div className={`viewport-grid layout-${layout}`} data-testid="viewport-grid" data-layout={layout}>
       <Viewport slot={0} />
