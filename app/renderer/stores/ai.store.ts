@@ -76,3 +76,66 @@ export function createAiStore(api: PreloadApi): AiStore {
     },
   }));
 }
+
+/** One side of a side-by-side comparison: what a viewport shows, and its study's date. */
+export interface ComparedImage {
+  slot: 0 | 1;
+  studyKey: string;
+  instanceId: string;
+  frame: number;
+  /** DICOM DA (YYYYMMDD) of the study, when known. */
+  studyDate?: string;
+}
+
+/**
+ * The two sides of a 1×2 comparison of two different studies, the newer study as `current` (the
+ * later date; left viewport when dates are equal or unknown), or undefined when the viewports do not
+ * show two studies.
+ */
+export function comparedImages(
+  layout: '1x1' | '1x2',
+  slots: readonly { studyKey?: string; instanceId?: string; frame: number }[],
+  studyDate: (studyKey: string) => string | undefined,
+): { current: ComparedImage; prior: ComparedImage } | undefined {
+  if (layout !== '1x2') return undefined;
+  const sides: ComparedImage[] = [];
+  for (const slot of [0, 1] as const) {
+    const s = slots[slot];
+    if (!s?.studyKey || !s.instanceId) return undefined;
+    sides.push({ slot, studyKey: s.studyKey, instanceId: s.instanceId, frame: s.frame, studyDate: studyDate(s.studyKey) });
+  }
+  const [left, right] = sides;
+  if (left.studyKey === right.studyKey) return undefined;
+  const rightIsNewer = Boolean(left.studyDate && right.studyDate && right.studyDate > left.studyDate);
+  return rightIsNewer ? { current: right, prior: left } : { current: left, prior: right };
+}
+
+/** The label whose probability the change is reported for. */
+export const COVID_LABEL = 'covid';
+
+/**
+ * The change in P(COVID) from the prior to the current image, or why it is not given: a result
+ * still missing, an unreliable (out-of-distribution) one, or results of different models, which
+ * are not comparable.
+ */
+export function covidChange(current: AiEntry | undefined, prior: AiEntry | undefined): { delta: number } | { reason: string } {
+  if (current?.state !== 'done' || prior?.state !== 'done') {
+    if (current?.state === 'failed' || prior?.state === 'failed') return { reason: 'an AI result failed' };
+    return { reason: 'waiting for both AI results' };
+  }
+  const a = current.result;
+  const b = prior.result;
+  if (a.outOfDistribution || b.outOfDistribution) return { reason: 'a result is unreliable (unfamiliar image)' };
+  if (a.model.sha256 !== b.model.sha256) return { reason: 'the results come from different models' };
+  const pa = a.probabilities[COVID_LABEL];
+  const pb = b.probabilities[COVID_LABEL];
+  if (typeof pa !== 'number' || typeof pb !== 'number') return { reason: 'the model gives no COVID-19 probability' };
+  return { delta: pa - pb };
+}
+
+/** "+0.23", "−0.05" (a true minus sign), "±0.00". */
+export function formatDelta(delta: number): string {
+  const rounded = Math.round(delta * 100) / 100;
+  if (rounded === 0) return '±0.00';
+  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(2)}`;
+}

@@ -5,13 +5,19 @@
  * headline figure its manifest states) and the execution provider, the heatmap controls with a
  * legend, and the AI settings (CPU only, a bundled model, a custom model.json). Always says "prioritisation only
  * — not for diagnosis".
+ *
+ * With two studies side by side (1×2, issue #10) it also shows both results, each with its study
+ * date, and the change in P(COVID) from the prior to the current one.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { AiResult, AiStatus } from '../../../shared/ipc/contract';
-import { aiEntryKey, type AiState } from '../../stores/ai.store';
+import { aiEntryKey, comparedImages, COVID_LABEL, covidChange, formatDelta, type AiEntry, type AiState, type ComparedImage } from '../../stores/ai.store';
+import { archiveStoreOf } from '../../stores/archive.store';
+import { findStudy } from '../../stores/studies.store';
+import { formatDicomDate } from '../../lib/format';
 import { CAM_COLOUR_STOPS } from '../../viewer/camOverlay';
-import { useAppStores } from '../app/AppContext';
+import { useAppStores, useStudies, useViewer } from '../app/AppContext';
 import { bundledChoice, bundledInUse, bundledLabel, modelFigures } from './modelChoice';
 
 const LABEL_NAMES: Record<string, string> = { covid: 'COVID-19', normal: 'Normal', pneumonia: 'Pneumonia' };
@@ -153,6 +159,72 @@ function AiSettings() {
   );
 }
 
+function ComparedSide({ role, image, entry, testId }: { role: string; image: ComparedImage; entry: AiEntry | undefined; testId: string }) {
+  const covid = entry?.state === 'done' ? entry.result.probabilities[COVID_LABEL] : undefined;
+  return (
+    <div className="ai-compare-side" data-testid={testId}>
+      <span className="role">
+        {role} · {image.studyDate ? formatDicomDate(image.studyDate) : 'no date'}
+      </span>
+      <span className="value">
+        {entry?.state === 'running' || !entry ? 'Analysing…' : null}
+        {entry?.state === 'failed' ? 'AI failed' : null}
+        {entry?.state === 'done' ? (typeof covid === 'number' ? `P(COVID) ${(covid * 100).toFixed(1)} %` : labelName(entry.result.label)) : null}
+      </span>
+      {entry?.state === 'done' ? (
+        <span className="muted">
+          {labelName(entry.result.label)}
+          {entry.result.outOfDistribution ? ' · unreliable' : ''}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** Both results of a 1×2 comparison of two studies and the change in P(COVID) between them. */
+function Comparison() {
+  const stores = useAppStores();
+  const { ai } = stores;
+  const layout = useViewer((s) => s.layout);
+  const slots = useViewer((s) => s.slots);
+  const patients = useStudies((s) => s.patients);
+  const priors = useStore(archiveStoreOf(stores), (s) => s.priors);
+  const ready = useAi((s) => s.status?.state === 'ready');
+  const pair = useMemo(
+    () => comparedImages(layout, slots, (key) => findStudy(patients, key)?.study.studyDate ?? priors.find((p) => p.studyKey === key)?.studyDate),
+    [layout, slots, patients, priors],
+  );
+  const currentEntry = useAi((s) => (pair ? s.entries[aiEntryKey(pair.current.instanceId, pair.current.frame)] : undefined));
+  const priorEntry = useAi((s) => (pair ? s.entries[aiEntryKey(pair.prior.instanceId, pair.prior.frame)] : undefined));
+
+  useEffect(() => {
+    if (!pair || !ready) return;
+    void ai.getState().classify(pair.current.instanceId, pair.current.frame);
+    void ai.getState().classify(pair.prior.instanceId, pair.prior.frame);
+  }, [ai, pair, ready]);
+
+  if (!pair || !ready) return null;
+  const change = covidChange(currentEntry, priorEntry);
+  const since = pair.prior.studyDate ? formatDicomDate(pair.prior.studyDate) : 'the prior study';
+  return (
+    <section className="ai-compare" aria-label="AI results of the current and the prior study" data-testid="ai-compare">
+      <h3>Current and prior</h3>
+      <ComparedSide role="Current" image={pair.current} entry={currentEntry} testId="ai-compare-current" />
+      <ComparedSide role="Prior" image={pair.prior} entry={priorEntry} testId="ai-compare-prior" />
+      {'delta' in change ? (
+        <p className="ai-delta" data-testid="ai-delta">
+          ΔP(COVID) {formatDelta(change.delta)} since {since}
+        </p>
+      ) : (
+        <p className="muted" data-testid="ai-delta-missing">
+          ΔP(COVID) not shown: {change.reason}.
+        </p>
+      )}
+      <p className="muted small">A change in the model’s output, not a finding: prioritisation only — not for diagnosis.</p>
+    </section>
+  );
+}
+
 /** The panel for the image on screen (`instanceId`/`frame`), or the status alone when none is open. */
 export function AiPanel({ instanceId, frame = 0 }: { instanceId?: string; frame?: number }) {
   const { ai } = useAppStores();
@@ -193,6 +265,7 @@ export function AiPanel({ instanceId, frame = 0 }: { instanceId?: string; frame?
         </p>
       ) : null}
       {!instanceId ? <p className="muted">Open an image to see the AI result.</p> : null}
+      <Comparison />
       {entry?.state === 'running' ? (
         <p className="ai-running" data-testid="ai-state">
           Analysing…
