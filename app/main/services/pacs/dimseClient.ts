@@ -13,6 +13,7 @@
  * C-STORE sends our own encoding of the dataset (dicomEncoder) rather than dcmjs's, which
  * re-encodes UTF-8 text inside sequence items.
  */
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 
 import dcmjsDimse from 'dcmjs-dimse';
@@ -50,6 +51,7 @@ export const RETRIEVE_STORAGE_CLASSES: readonly string[] = [
 
 /** Internals of a dcmjs-dimse Client used here (see the file comment). */
 interface ClientNetwork {
+  socket?: Socket;
   on(event: 'abort', listener: (abort: { source: number; reason: number }) => void): void;
   createStoreWritableStream(context: PresentationContext, request: CStoreRequest): Writable;
   createDatasetFromStoreWritableStream(writable: Writable, context: PresentationContext, callback: (dataset: dcmjsDimse.Dataset) => void): void;
@@ -125,7 +127,15 @@ function associate(node: DimseNode, reqs: Request[], options: AssociationOptions
       options.onAccepted?.(association);
     });
     client.on('associationRejected', (reject: { result: number; source: number; reason: number }) => fail(associationRejectedError(node, reject)));
-    client.on('networkError', (err: Error) => fail(/PDU timeout|association timeout/i.test(err.message) ? connectionError(node, new Error('timeout')) : connectionError(node, err)));
+    client.on('networkError', (err: Error) => {
+      fail(/PDU timeout|association timeout|Connection timeout/i.test(err.message) ? connectionError(node, Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })) : connectionError(node, err));
+      // dcmjs-dimse only half-closes the socket here; a peer that never closes its side would
+      // leave us waiting for 'closed' forever.
+      setTimeout(() => {
+        network?.socket?.destroy();
+        finish();
+      }, 1000).unref();
+    });
     client.on('closed', () => {
       if (!accepted) fail(connectionError(node, new Error('ECONNRESET')));
       finish();
@@ -156,6 +166,9 @@ function associate(node: DimseNode, reqs: Request[], options: AssociationOptions
     }
     const network = (client as unknown as { network?: ClientNetwork }).network;
     network?.on('abort', (abort) => fail(associationAbortedError(node, abort, options.during)));
+    // DIMSE is request/response with small PDUs: without TCP_NODELAY, Nagle's algorithm and
+    // delayed ACKs add tens of ms to every exchange (an echo took 50–180 ms on loopback).
+    network?.socket?.setNoDelay(true);
 
     // --- C-GET sub-operations streamed to disk (see the file comment) ---
     interface Incoming {

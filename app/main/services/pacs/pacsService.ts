@@ -21,7 +21,7 @@ import { findInstancesDicomWeb, findStudiesDicomWeb, probeDicomWeb, retrieveStud
 import { echoDimse, findInstancesDimse, findStudiesDimse, getStudyDimse, moveStudyDimse, storeDimse, type RetrieveRun, type SubOperationCounts } from './dimseClient';
 import type { RetrievedFile } from './instanceFiles';
 import { PacsError } from './pacsErrors';
-import type { ResultFile } from './resultFiles';
+import { buildImageResults, type ResultFile } from './resultFiles';
 
 export type { RetrievedFile, ResultFile };
 export { PacsError };
@@ -236,6 +236,14 @@ export async function sendResultFiles(node: PacsNode, files: readonly ResultFile
     method: node.kind === 'dimse' ? 'c-store' : 'stow-rs',
     sent: files.map((f) => ({ kind: f.kind, sopClassUid: f.sopClassUid, sopInstanceUid: f.sopInstanceUid, seriesInstanceUid: f.seriesInstanceUid })),
   };
+}
+
+/**
+ * Builds the SR and SC of one triaged image (see buildImageResults) and sends them to `node`:
+ * what the app's "Send to PACS" does with the AI service's result and the decoded frame.
+ */
+export async function sendImageResults(node: PacsNode, input: Parameters<typeof buildImageResults>[0], options: { signal?: AbortSignal } = {}): Promise<SendResultsOutcome> {
+  return sendResultFiles(node, await buildImageResults(input), options);
 }
 
 /** The node results go to: `id`, else the settings' resultsNodeId; NO_RESULTS_NODE when neither. */

@@ -5,6 +5,7 @@
  * every instance that arrived whole stays on disk and is reported.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -27,6 +28,19 @@ describe('failures without a PACS', () => {
     const node: DimseNode = { id: 'x', name: 'Nowhere', kind: 'dimse', aeTitle: 'PACS', host: '127.0.0.1', port, callingAeTitle: 'CXR' };
     const outcome = await retrieveStudy(node, '1.2.3.4', { dir: join(tmp.dir, 'refused') });
     expect(outcome).toMatchObject({ complete: false, received: 0, error: { code: 'CONNECTION_REFUSED', message: expect.stringContaining(`127.0.0.1:${port}`) } });
+  });
+
+  it('a peer that accepts the connection and never answers: TIMEOUT, for DIMSE and DICOMweb', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const node: DimseNode = { id: 's', name: 'Silent', kind: 'dimse', aeTitle: 'PACS', host: '127.0.0.1', port, callingAeTitle: 'CXR', timeoutMs: 1000 };
+      await expect(testNode(node)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('No answer from Silent') });
+      await expect(testNode({ ...web(`http://127.0.0.1:${port}`), timeoutMs: 1000 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    } finally {
+      silent.close();
+    }
   });
 
   describe('HTTP peers', () => {

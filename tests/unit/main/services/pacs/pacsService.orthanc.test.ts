@@ -5,7 +5,7 @@
  * retrieve, and the results sent back by C-STORE and STOW-RS, then read back from Orthanc.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -120,6 +120,17 @@ describe.skipIf(!available)('PACS service with Orthanc', () => {
     controller.abort();
     const outcome = await retrieveStudy(dimse, chestA.studyInstanceUid, { dir: join(tmp.dir, 'cancelled'), signal: controller.signal });
     expect(outcome).toMatchObject({ cancelled: true, complete: false, error: { code: 'CANCELLED' } });
+  });
+
+  it('cancelling mid-retrieve stops it, keeps the instances that arrived whole and reports the rest missing', async () => {
+    const controller = new AbortController();
+    const dir = join(tmp.dir, 'cancel-mid');
+    const outcome = await retrieveStudy(dimse, chestA.studyInstanceUid, { dir, signal: controller.signal, onFile: () => controller.abort() });
+    expect(outcome).toMatchObject({ cancelled: true, complete: false, error: { code: 'CANCELLED' } });
+    expect(outcome.received).toBeGreaterThanOrEqual(1);
+    expect(outcome.received + outcome.missing.length).toBe(3);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    for (const f of outcome.files) execFileSync(toolPath('dcmdump'), ['+E', '-q', f.path]);
   });
 
   for (const [kind, node] of [['C-STORE', () => dimse], ['STOW-RS', () => web]] as const) {
