@@ -115,22 +115,22 @@ export const COVID_LABEL = 'covid';
 
 /**
  * The change in P(COVID) from the prior to the current image, or why it is not given: a result
- * still missing, an unreliable (out-of-distribution) one, or results of different models, which
- * are not comparable.
+ * still missing or failed, or results of different models, which are not comparable. `unreliable`
+ * when the out-of-distribution guard fired for either image: the change is shown with that
+ * warning, as the panel shows such a result's probabilities with its warning.
  */
-export function covidChange(current: AiEntry | undefined, prior: AiEntry | undefined): { delta: number } | { reason: string } {
+export function covidChange(current: AiEntry | undefined, prior: AiEntry | undefined): { delta: number; unreliable: boolean } | { reason: string } {
   if (current?.state !== 'done' || prior?.state !== 'done') {
     if (current?.state === 'failed' || prior?.state === 'failed') return { reason: 'an AI result failed' };
     return { reason: 'waiting for both AI results' };
   }
   const a = current.result;
   const b = prior.result;
-  if (a.outOfDistribution || b.outOfDistribution) return { reason: 'a result is unreliable (unfamiliar image)' };
   if (a.model.sha256 !== b.model.sha256) return { reason: 'the results come from different models' };
   const pa = a.probabilities[COVID_LABEL];
   const pb = b.probabilities[COVID_LABEL];
   if (typeof pa !== 'number' || typeof pb !== 'number') return { reason: 'the model gives no COVID-19 probability' };
-  return { delta: pa - pb };
+  return { delta: pa - pb, unreliable: a.outOfDistribution || b.outOfDistribution };
 }
 
 /** "+0.23", "−0.05" (a true minus sign), "±0.00". */

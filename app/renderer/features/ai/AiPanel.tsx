@@ -212,9 +212,16 @@ function Comparison() {
       <ComparedSide role="Current" image={pair.current} entry={currentEntry} testId="ai-compare-current" />
       <ComparedSide role="Prior" image={pair.prior} entry={priorEntry} testId="ai-compare-prior" />
       {'delta' in change ? (
-        <p className="ai-delta" data-testid="ai-delta">
-          ΔP(COVID) {formatDelta(change.delta)} since {since}
-        </p>
+        <>
+          <p className="ai-delta" data-testid="ai-delta">
+            ΔP(COVID) {formatDelta(change.delta)} since {since}
+          </p>
+          {change.unreliable ? (
+            <p className="ai-unreliable" role="alert" data-testid="ai-delta-unreliable">
+              ⚠ Change unreliable: the AI result of at least one of these images is unreliable (unfamiliar image).
+            </p>
+          ) : null}
+        </>
       ) : (
         <p className="muted" data-testid="ai-delta-missing">
           ΔP(COVID) not shown: {change.reason}.

@@ -67,8 +67,13 @@ describe('covidChange', () => {
     expect(covidChange(done(result(0.4)), { state: 'failed', error: { code: 'X', message: 'no' } })).toEqual({ reason: 'an AI result failed' });
   });
 
-  it('gives no change when a result is unreliable or the models differ', () => {
-    expect(covidChange(done(result(0.9, { outOfDistribution: true, priority: 'unreliable' })), done(result(0.1)))).toMatchObject({ reason: expect.stringContaining('unreliable') });
+  it('flags the change when either result is unreliable', () => {
+    expect(covidChange(done(result(0.71)), done(result(0.48)))).toMatchObject({ unreliable: false });
+    expect(covidChange(done(result(0.9, { outOfDistribution: true, priority: 'unreliable' })), done(result(0.1)))).toMatchObject({ unreliable: true });
+    expect(covidChange(done(result(0.9)), done(result(0.1, { outOfDistribution: true })))).toMatchObject({ unreliable: true });
+  });
+
+  it('gives no change when the models differ', () => {
     expect(covidChange(done(result(0.9)), done(result(0.1, { model: { name: 'm', version: '2', sha256: 'def' } })))).toMatchObject({
       reason: expect.stringContaining('different models'),
     });
