@@ -94,6 +94,8 @@ test('prior studies open beside the current one in 1×2 with zoom/pan synchronis
   await openCurrentBesidePrior(page);
   const sync = page.getByTestId('sync-toggle');
   await expect(sync).toHaveAttribute('aria-pressed', 'true');
+  // The toolbar still fits one line at 1440 px with Sync in it (a second line would shrink the viewports).
+  expect((await page.getByTestId('toolbar').boundingBox())!.height).toBeLessThan(40);
   // The current study stays the one being read, and its prior is marked open in the list.
   await expect(page.getByTestId('viewport-0')).toHaveClass(/active/);
   await expect(page.getByTestId('prior-row')).toHaveAttribute('aria-pressed', 'true');

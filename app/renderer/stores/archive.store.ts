@@ -15,8 +15,13 @@ import type { StudiesStore } from './studies.store';
 export interface ArchiveState {
   /** The search as typed; blank = the studies store's page is shown. */
   search: string;
-  /** Patients matching `search` (name, patient ID or accession number), while it is not blank. */
+  /** Patients matching `resultsFor` (name, patient ID or accession number). */
   results: PatientSummary[];
+  /**
+   * The search `results` answer; undefined before the first answer to a non-blank search (the
+   * browser keeps showing what it showed rather than an empty list while the archive is asked).
+   */
+  resultsFor?: string;
   /** More patients match than one page holds. */
   resultsTruncated: boolean;
   searchStatus: 'idle' | 'searching' | 'ready' | 'error';
@@ -57,6 +62,7 @@ export function createArchiveStore(api: PreloadApi, studies: StudiesStore, optio
   const store = createStore<ArchiveState>()((set, get) => ({
     search: '',
     results: [],
+    resultsFor: undefined,
     resultsTruncated: false,
     searchStatus: 'idle',
     priors: [],
@@ -69,7 +75,7 @@ export function createArchiveStore(api: PreloadApi, studies: StudiesStore, optio
       if (!text.trim()) {
         // Back to the page the studies store lists; a search still in flight is dropped.
         searchSeq++;
-        set({ results: [], resultsTruncated: false, searchStatus: 'idle', searchError: undefined });
+        set({ results: [], resultsFor: undefined, resultsTruncated: false, searchStatus: 'idle', searchError: undefined });
         return;
       }
       set({ searchStatus: 'searching' });
@@ -86,9 +92,9 @@ export function createArchiveStore(api: PreloadApi, studies: StudiesStore, optio
       try {
         const { patients, truncated } = await invokeOrThrow(api, 'studies:list', { search });
         // An answer to an older search must not replace a newer one.
-        if (seq === searchSeq) set({ results: patients, resultsTruncated: truncated, searchStatus: 'ready', searchError: undefined });
+        if (seq === searchSeq) set({ results: patients, resultsFor: search, resultsTruncated: truncated, searchStatus: 'ready', searchError: undefined });
       } catch (err) {
-        if (seq === searchSeq) set({ results: [], resultsTruncated: false, searchStatus: 'error', searchError: errorOf(err) });
+        if (seq === searchSeq) set({ results: [], resultsFor: search, resultsTruncated: false, searchStatus: 'error', searchError: errorOf(err) });
       }
     },
     async loadPriors(studyKey) {

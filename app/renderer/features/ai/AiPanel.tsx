@@ -169,11 +169,11 @@ function ComparedSide({ role, image, entry, testId }: { role: string; image: Com
       <span className="value">
         {entry?.state === 'running' || !entry ? 'Analysing…' : null}
         {entry?.state === 'failed' ? 'AI failed' : null}
-        {entry?.state === 'done' ? (typeof covid === 'number' ? `P(COVID) ${(covid * 100).toFixed(1)} %` : labelName(entry.result.label)) : null}
+        {entry?.state === 'done' && typeof covid === 'number' ? `P(COVID) ${(covid * 100).toFixed(1)} %` : null}
       </span>
       {entry?.state === 'done' ? (
-        <span className="muted">
-          {labelName(entry.result.label)}
+        <span className="detail">
+          Predicted {labelName(entry.result.label)}
           {entry.result.outOfDistribution ? ' · unreliable' : ''}
         </span>
       ) : null}
@@ -205,7 +205,7 @@ function Comparison() {
 
   if (!pair || !ready) return null;
   const change = covidChange(currentEntry, priorEntry);
-  const since = pair.prior.studyDate ? formatDicomDate(pair.prior.studyDate) : 'the prior study';
+  const since = <span className="nowrap">{pair.prior.studyDate ? formatDicomDate(pair.prior.studyDate) : 'the prior study'}</span>;
   return (
     <section className="ai-compare" aria-label="AI results of the current and the prior study" data-testid="ai-compare">
       <h3>Current and prior</h3>

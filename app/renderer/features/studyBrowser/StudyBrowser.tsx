@@ -219,6 +219,7 @@ export function StudyBrowser() {
   const status = useStudies((s) => s.status);
   const listError = useStudies((s) => s.error);
   const search = useStore(archive, (s) => s.search.trim());
+  const resultsFor = useStore(archive, (s) => s.resultsFor);
   const results = useStore(archive, (s) => s.results);
   const resultsTruncated = useStore(archive, (s) => s.resultsTruncated);
   const searchStatus = useStore(archive, (s) => s.searchStatus);
@@ -226,7 +227,8 @@ export function StudyBrowser() {
   const importErrors = useImports((s) => s.errors);
   const requestError = useImports((s) => s.requestError);
   const stores = useAppStores();
-  const searching = search !== '';
+  // Results show once the archive has answered; until then the list on screen stays (no blank flash).
+  const searching = search !== '' && resultsFor !== undefined;
   const patients = searching ? results : pagePatients;
   const truncated = searching ? resultsTruncated : pageTruncated;
   const studyCount = patients.reduce((n, p) => n + p.studies.length, 0);
@@ -241,7 +243,7 @@ export function StudyBrowser() {
       {searching && searchStatus === 'error' && searchError ? <div className="error-banner">Search failed: {searchError.message}</div> : null}
       {searching && searchStatus === 'ready' && patients.length === 0 ? (
         <div className="empty-list" data-testid="search-empty">
-          <p>No patient matches “{search}”.</p>
+          <p>No patient matches “{resultsFor}”.</p>
           <p className="dim">Search looks at patient name, patient ID and accession number.</p>
         </div>
       ) : null}

@@ -134,7 +134,8 @@ export function Toolbar() {
           </div>
           <div className="group">
             <ActionButton action={{ type: 'toggleLayout' }} label={layout === '1x1' ? '1×1' : '1×2'} title="Layout 1×1 / 1×2" testId="layout" />
-            <ActionButton action={{ type: 'comparePrior' }} label="Compare prior" title="Open the previous study beside this one" testId="compare-prior" />
+            {/* "Prior", not "Compare prior": with Sync beside it in 1×2 the toolbar must still fit one line at 1440 px. */}
+            <ActionButton action={{ type: 'comparePrior' }} label="Prior" title="Compare with prior: open the previous study beside this one" testId="compare-prior" />
             {layout === '1x2' ? <SyncButton /> : null}
           </div>
         </>

@@ -46,14 +46,21 @@ describe('archive store', () => {
   it('searches the whole archive after a pause in typing, and a blank search goes back to the page', async () => {
     const { api, store } = archive();
     store.getState().setSearch('roe');
-    expect(store.getState().searchStatus).toBe('searching');
+    // Nothing answered yet: the browser keeps its list instead of flashing an empty one.
+    expect(store.getState()).toMatchObject({ searchStatus: 'searching', resultsFor: undefined });
     await tick();
     await tick();
     expect(store.getState().results.map((p) => p.patientKey)).toEqual(['p2']);
-    expect(store.getState().searchStatus).toBe('ready');
-    expect(api.calls.filter((c) => c.channel === 'studies:list').map((c) => c.request)).toEqual([{ search: 'roe' }]);
+    expect(store.getState()).toMatchObject({ searchStatus: 'ready', resultsFor: 'roe' });
+    // Typing on keeps the last answer on screen until the next one comes.
+    store.getState().setSearch('roe^r');
+    expect(store.getState()).toMatchObject({ searchStatus: 'searching', resultsFor: 'roe' });
+    await tick();
+    await tick();
+    expect(store.getState().resultsFor).toBe('roe^r');
+    expect(api.calls.filter((c) => c.channel === 'studies:list').map((c) => c.request)).toEqual([{ search: 'roe' }, { search: 'roe^r' }]);
     store.getState().setSearch('  ');
-    expect(store.getState()).toMatchObject({ results: [], searchStatus: 'idle', resultsTruncated: false });
+    expect(store.getState()).toMatchObject({ results: [], resultsFor: undefined, searchStatus: 'idle', resultsTruncated: false });
   });
 
   it('asks once per pause, not once per key, and keeps only the newest answer', async () => {
