@@ -9,6 +9,7 @@ import { useEffect, useRef } from 'react';
 import { useAppStores, useSources } from '../app/AppContext';
 import { SourcesDialog } from './SourcesDialog';
 import { SourcesSummary } from './SourcesSummary';
+import { StorageButton } from '../storage/StorageDialog';
 
 export function SourcesBar() {
   const stores = useAppStores();
@@ -41,6 +42,8 @@ export function SourcesBar() {
       >
         Sources…
       </button>
+      {/* The received-images folder and its retention rule (issue #10). */}
+      <StorageButton />
       {dialogOpen && status ? <SourcesDialog status={status} /> : null}
     </div>
   );
