@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { forwardEventsToWindows, registerIpcMain } from './ipc/electronAdapter';
 import { createConsoleLogger } from './ipc/log';
 import { createMainServices, type MainServices } from './ipc/mainServices';
+import { PACS_SETTINGS_FILE } from './services/pacs/pacsService';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './security/appProtocol';
 import { hardenSession, hardenWebContents } from './security/electronHardening';
 import { createDecodePool } from './services/decoding/decodePool';
@@ -85,6 +86,8 @@ async function start(): Promise<void> {
       listBundledModels: () => listBundledModels(__dirname, app.isPackaged ? process.resourcesPath : undefined),
       settingsPath: join(app.getPath('userData'), 'ai-settings.json'),
     },
+    // PACS nodes (issue #11): the same file `cxr pacs` reads; retrieved studies beside the received ones.
+    pacs: { settingsPath: join(app.getPath('userData'), PACS_SETTINGS_FILE), retrieveDir: join(app.getPath('userData'), 'retrieved') },
   });
   registerIpcMain(ipcMain, services.router);
   forwardEventsToWindows(services.events, () => BrowserWindow.getAllWindows().map((w) => w.webContents));

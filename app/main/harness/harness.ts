@@ -12,6 +12,7 @@ import type { BundledModel } from '../../shared/ipc/contract';
 import type { DecodeService } from '../services/decoding/decodeService';
 import { createMainServices, type MainServices } from '../ipc/mainServices';
 import { readIngestSettings, type IngestSettings } from '../services/worklist/ingestSettings';
+import { PACS_SETTINGS_FILE } from '../services/pacs/pacsService';
 import type { Logger } from '../ipc/log';
 import { startHarnessTransport } from './httpTransport';
 
@@ -75,6 +76,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ingest: { settings: ingestSettings, settingsProblems: ingest.problems, settingsPath: ingestSettingsPath, storageDir: join(userDataDir, 'received'), storageSettingsPath: join(userDataDir, 'storage-settings.json') },
     validateResponses: options.validateResponses,
     ai: { defaultModelPath: options.defaultModelPath, listBundledModels: options.listBundledModels, settingsPath: join(userDataDir, 'ai-settings.json') },
+    pacs: { settingsPath: join(userDataDir, PACS_SETTINGS_FILE), retrieveDir: join(userDataDir, 'retrieved') },
     openDialog: async () => {
       if (options.openPaths === undefined) {
         throw new CodedError(DIALOG_UNAVAILABLE, 'the harness has no native dialog; the client asks for paths');

@@ -23,6 +23,7 @@ import type { IngestSettings } from '../services/worklist/ingestSettings';
 import { createWorklistClient, type WorklistClient } from '../services/worklist/worklistClient';
 import { aiIngestTriage, registerWorklistHandlers, WorklistImports } from './worklist.handlers';
 import { registerIngestHandlers } from './ingest.handlers';
+import { PacsRetrievals, PacsSettingsHolder, registerPacsHandlers } from './pacs.handlers';
 
 /** Calls `fn` at most once per `ms` with the latest value (trailing edge). */
 function throttle<T>(fn: (value: T) => void, ms: number): (value: T) => void {
@@ -81,6 +82,12 @@ export interface MainServicesOptions {
    * settings (`listBundledModels`) and where settings persist. Absent model → AI unavailable.
    */
   ai?: { defaultModelPath?: string; listBundledModels?: () => Promise<BundledModel[]>; settingsPath?: string; workerPath?: string };
+  /**
+   * PACS query/retrieve and results (issue #11): `settingsPath` is `pacs-settings.json` in the
+   * user-data folder (absent = kept in memory only); retrieved studies are written under
+   * `retrieveDir` (default `retrieved` beside `importDir`).
+   */
+  pacs?: { settingsPath?: string; retrieveDir?: string };
 }
 
 export interface MainServices {
@@ -92,6 +99,8 @@ export interface MainServices {
   databasePath?: string;
   /** The triage worklist (issue #5). */
   worklist: { store: WorklistClient; queue: IngestQueue; imports: WorklistImports; sources: IngestSources; storage: StorageRetention };
+  /** PACS settings and background retrieves (issue #11). */
+  pacs: { settings: PacsSettingsHolder; retrievals: PacsRetrievals };
   /** Cancels imports, stops the listener, the AI and the decode workers, closes the database. */
   close(): Promise<void>;
 }
@@ -175,6 +184,15 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   const storage = new StorageRetention({ store, storageDir, settingsPath: options.ingest?.storageSettingsPath, log: (level, message) => options.logger[level](message) });
   void storage.start();
   registerIngestHandlers(router, { sources, storage });
+  // PACS (issue #11): retrieved instances enter the same ingest queue as every other arrival.
+  const pacsSettings = new PacsSettingsHolder(options.pacs?.settingsPath);
+  const retrievals = new PacsRetrievals({
+    settings: pacsSettings,
+    queue,
+    emit: events.emit,
+    retrieveDir: options.pacs?.retrieveDir ?? join(dirname(options.importDir), 'retrieved'),
+  });
+  registerPacsHandlers(router, { settings: pacsSettings, retrievals, store, decode: options.decode, ai });
   // Another process on the same database (`cxr listen`, `cxr import`) commits rows this one's
   // events never see. SQLite's data_version changes when another connection commits (it is per
   // connection and ignores this connection's own writes), so a cheap poll turns those into live updates.
@@ -202,8 +220,10 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     ai,
     databasePath: options.databasePath,
     worklist: { store, queue, imports, sources, storage },
+    pacs: { settings: pacsSettings, retrievals },
     async close() {
       clearInterval(externalWrites);
+      await retrievals.close();
       await sources.close();
       await storage.close();
       await imports.close();

@@ -38,6 +38,14 @@ const channelKeys: Record<Channel, true> = {
   'ingest:configure': true,
   'storage:status': true,
   'storage:configure': true,
+  'pacs:settings': true,
+  'pacs:configure': true,
+  'pacs:test': true,
+  'pacs:find': true,
+  'pacs:retrieve': true,
+  'pacs:cancelRetrieve': true,
+  'pacs:retrieves': true,
+  'pacs:sendResults': true,
 };
 
 /** One key per contract event (same compile-time completeness check). */
@@ -48,6 +56,7 @@ const eventKeys: Record<EventName, true> = {
   'worklist:progress': true,
   'worklist:changed': true,
   'ingest:sources': true,
+  'pacs:progress': true,
 };
 
 /** Every invoke channel, `domain:verb`. */

@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 
+import { pacsSettingsSchema } from '../pacs/settings';
+
 const arrayBuffer = z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, 'expected an ArrayBuffer');
 
 /** Opaque ids assigned by the study catalog (hash-based: no patient data, no paths). */
@@ -264,6 +266,83 @@ export const StorageStatus = z.object({
   problems: z.array(z.string()),
 });
 
+/** PACS settings as main read them (issue #11): the nodes, problems with the file, where it is. */
+export const PacsSettingsStatus = z.object({
+  settings: pacsSettingsSchema,
+  /** Problems reading `pacs-settings.json` (the settings then are empty), or of the last save. */
+  problems: z.array(z.string()),
+  /** Where changes are saved; absent when they are kept in memory only (tests). */
+  settingsPath: z.string().optional(),
+});
+
+/** "Test" on a node: ok with the round trip, or the message a nurse can read to IT. */
+export const PacsTestResult = z.object({
+  ok: z.boolean(),
+  nodeId: z.string(),
+  method: z.enum(['c-echo', 'qido-rs']),
+  ms: z.number().optional(),
+  /** Stable error code (CONNECTION_REFUSED, CALLED_AE_NOT_RECOGNIZED, …) when not ok. */
+  code: z.string().optional(),
+  message: z.string(),
+});
+
+/** Study-level query (app/shared/pacs/types.ts StudyQuery). DA values are YYYYMMDD. */
+export const PacsStudyQuery = z.object({
+  patientName: z.string().max(64).optional(),
+  patientId: z.string().max(64).optional(),
+  accessionNumber: z.string().max(16).optional(),
+  studyDateFrom: z.string().regex(/^\d{8}$/, 'date must be YYYYMMDD').optional(),
+  studyDateTo: z.string().regex(/^\d{8}$/, 'date must be YYYYMMDD').optional(),
+  /** Default CR and DX; an empty list = any modality. */
+  modalities: z.array(z.string().regex(/^[A-Z0-9_]{1,16}$/, 'modality must be a code such as CR')).max(20).optional(),
+  studyInstanceUid: z.string().max(64).optional(),
+  limit: z.number().int().min(1).max(5000).optional(),
+});
+
+export const PacsStudyMatch = z.object({
+  studyInstanceUid: z.string(),
+  patientName: z.string().optional(),
+  patientId: z.string().optional(),
+  patientBirthDate: z.string().optional(),
+  patientSex: z.string().optional(),
+  studyDate: z.string().optional(),
+  studyTime: z.string().optional(),
+  accessionNumber: z.string().optional(),
+  studyDescription: z.string().optional(),
+  modalitiesInStudy: z.array(z.string()).optional(),
+  numberOfStudyRelatedInstances: z.number().optional(),
+});
+
+/** Progress of one retrieve job (`pacs:progress`). */
+export const PacsRetrieveProgress = z.object({
+  jobId: z.string(),
+  nodeId: z.string(),
+  studyInstanceUid: z.string(),
+  /** running while instances arrive; done = complete; failed keeps what arrived (see missing). */
+  phase: z.enum(['running', 'done', 'failed', 'cancelled']),
+  method: z.enum(['c-get', 'c-move', 'wado-rs']),
+  received: z.number().int(),
+  expected: z.number().int().optional(),
+  failed: z.number().int(),
+  bytes: z.number(),
+  /** How many instances did not arrive, when known (failed or cancelled). */
+  missingCount: z.number().int().optional(),
+  /** SOP Instance UIDs that did not arrive (at most 100). */
+  missing: z.array(z.string()).optional(),
+  /** What happened, for the nurse and IT (failed or cancelled). */
+  message: z.string().optional(),
+  code: z.string().optional(),
+});
+
+/** What "Send results to PACS" sent. */
+export const PacsSendResultsOutcome = z.object({
+  nodeId: z.string(),
+  /** The node as shown to the user (never a password). */
+  node: z.string(),
+  method: z.enum(['c-store', 'stow-rs']),
+  sent: z.array(z.object({ kind: z.enum(['sr', 'sc']), sopClassUid: z.string(), sopInstanceUid: z.string(), seriesInstanceUid: z.string() })),
+});
+
 /** Request/response schemas per channel. */
 export const contract = {
   'app:info': {
@@ -415,6 +494,54 @@ export const contract = {
     }),
     response: z.object({ status: IngestSourcesStatus, problems: z.array(z.string()) }),
   },
+  /** PACS nodes and results destination (issue #11), as `pacs-settings.json` holds them. */
+  'pacs:settings': {
+    request: z.object({}),
+    response: PacsSettingsStatus,
+  },
+  /**
+   * Saves the whole PACS settings. Main validates them (app/shared/pacs/settings.ts): invalid
+   * settings change nothing and come back as `problems`, each naming its field.
+   */
+  'pacs:configure': {
+    request: z.object({ settings: z.unknown() }),
+    response: z.object({ status: PacsSettingsStatus, problems: z.array(z.string()) }),
+  },
+  /** "Test": C-ECHO or a QIDO-RS probe. A failure is data (ok false) with the message for IT. */
+  'pacs:test': {
+    request: z.object({ nodeId: z.string().min(1).max(40) }),
+    response: PacsTestResult,
+  },
+  /** Study search (C-FIND or QIDO-RS); `truncated` when the PACS had more than `limit`. */
+  'pacs:find': {
+    request: z.object({ nodeId: z.string().min(1).max(40), query: PacsStudyQuery.default({}) }),
+    response: z.object({ studies: z.array(PacsStudyMatch), truncated: z.boolean() }),
+  },
+  /**
+   * Starts retrieving a study in the background; progress comes as `pacs:progress` events. Each
+   * instance is imported and triaged as it arrives (worklist and study browser).
+   */
+  'pacs:retrieve': {
+    request: z.object({ nodeId: z.string().min(1).max(40), studyInstanceUid: z.string().min(1).max(64) }),
+    response: z.object({ jobId: z.string() }),
+  },
+  'pacs:cancelRetrieve': {
+    request: z.object({ jobId: z.string() }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /** The retrieves of this session (running and finished), e.g. after a reload. */
+  'pacs:retrieves': {
+    request: z.object({}),
+    response: z.object({ jobs: z.array(PacsRetrieveProgress) }),
+  },
+  /**
+   * Sends the AI result of a study (its top image) as a Comprehensive SR and a Secondary Capture
+   * ("prioritisation only — not for diagnosis" burnt in) to `nodeId` or the results destination.
+   */
+  'pacs:sendResults': {
+    request: z.object({ studyInstanceUid: z.string().min(1).max(64), nodeId: z.string().min(1).max(40).optional() }),
+    response: PacsSendResultsOutcome,
+  },
 } as const;
 
 export type Contract = typeof contract;
@@ -435,6 +562,12 @@ export type WorklistQuery = z.input<typeof WorklistQuery>;
 export type WorklistProgress = z.output<typeof WorklistProgress>;
 export type IngestSourcesStatus = z.output<typeof IngestSourcesStatus>;
 export type StorageStatus = z.output<typeof StorageStatus>;
+export type PacsSettingsStatus = z.output<typeof PacsSettingsStatus>;
+export type PacsTestResult = z.output<typeof PacsTestResult>;
+export type PacsStudyQuery = z.output<typeof PacsStudyQuery>;
+export type PacsStudyMatch = z.output<typeof PacsStudyMatch>;
+export type PacsRetrieveProgress = z.output<typeof PacsRetrieveProgress>;
+export type PacsSendResultsOutcome = z.output<typeof PacsSendResultsOutcome>;
 
 /** Events main pushes to the renderer. */
 export const events = {
@@ -449,6 +582,8 @@ export const events = {
   'worklist:changed': z.object({}),
   /** The listener or the watched folder changed state, or an instance was received. */
   'ingest:sources': IngestSourcesStatus,
+  /** Progress of a PACS retrieve (after each instance, and once at the end). */
+  'pacs:progress': PacsRetrieveProgress,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
