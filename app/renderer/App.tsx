@@ -20,6 +20,7 @@ import { AiPanel } from './features/ai/AiPanel';
 import { WorklistView } from './features/worklist/WorklistView';
 import { backToWorklist } from './features/worklist/worklistActions';
 import { DismissibleNotice } from './features/notice/DismissibleNotice';
+import { PacsView } from './features/pacs/PacsView';
 
 function useMainEvents(stores: AppStores): void {
   useEffect(() => {
@@ -30,12 +31,14 @@ function useMainEvents(stores: AppStores): void {
     const offChanged = stores.api.on('studies:changed', () => void stores.studies.getState().refresh());
     const offAi = stores.ai.getState().connect();
     const offWorklist = stores.worklist.getState().connect();
+    const offPacs = stores.pacs.getState().connect();
     void stores.studies.getState().refresh();
     return () => {
       offProgress();
       offChanged();
       offAi();
       offWorklist();
+      offPacs();
     };
   }, [stores]);
 }
@@ -44,8 +47,8 @@ function useShortcuts(stores: AppStores): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const worklist = stores.worklist.getState();
-      // The worklist has its own keys (WorklistView); the viewer's (R rotates) stay off there.
-      if (worklist.mode === 'worklist') return;
+      // The worklist has its own keys (WorklistView); the viewer's (R rotates) stay off there and on the PACS screen.
+      if (worklist.mode !== 'viewer') return;
       if (isTextInput(e.target) && e.key !== 'Escape') return;
       if (worklist.openedFromWorklist && (e.key === 'Escape' || e.key === 'Backspace')) {
         const viewer = stores.viewer.getState();
@@ -83,6 +86,8 @@ function Shell() {
       <ImportProgress />
       {mode === 'worklist' ? (
         <WorklistView />
+      ) : mode === 'pacs' ? (
+        <PacsView />
       ) : (
       <main className="workspace">
         <StudyBrowser />

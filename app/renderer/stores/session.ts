@@ -107,6 +107,8 @@ export async function restoreSession(stores: SessionStores, saved: SavedSession 
   const { studies, viewer, worklist } = stores;
   if (!saved) return;
   if (saved.worklistStudyUid && !worklist.getState().selectedUid) worklist.setState({ selectedUid: saved.worklistStudyUid });
+  // The PACS screen (issue #11) reopens as it was left; its search results are not kept.
+  if (saved.mode === 'pacs' && !worklist.getState().modeChosen) worklist.getState().setMode('pacs');
   if (saved.mode !== 'viewer') return;
   const opened: { slot: SlotIndex; studyKey: string; instanceId: string; frame: number }[] = [];
   let problem: string | undefined;

@@ -15,7 +15,8 @@ export type WorklistSort = NonNullable<WorklistQuery['sort']>;
 export type WorklistSortColumn = WorklistSort['column'];
 export type WorklistCounts = ResponseOf<'worklist:list'>['counts'];
 /** Which screen the window shows. */
-export type AppMode = 'worklist' | 'viewer';
+/** The screen: the triage worklist, the viewer, or the PACS search (issue #11). */
+export type AppMode = 'worklist' | 'viewer' | 'pacs';
 
 /** The default order (issue #5): COVID probability highest first; the OOD group stays on top in main. */
 export const DEFAULT_WORKLIST_SORT: WorklistSort = { column: 'covid', direction: 'desc' };

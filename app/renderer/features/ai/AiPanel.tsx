@@ -18,6 +18,7 @@ import { findStudy } from '../../stores/studies.store';
 import { formatDicomDate } from '../../lib/format';
 import { CAM_COLOUR_STOPS } from '../../viewer/camOverlay';
 import { useAppStores, useStudies, useViewer } from '../app/AppContext';
+import { SendResultsAction } from '../pacs/SendResultsAction';
 import { bundledChoice, bundledInUse, bundledLabel, modelFigures } from './modelChoice';
 
 const LABEL_NAMES: Record<string, string> = { covid: 'COVID-19', normal: 'Normal', pneumonia: 'Pneumonia' };
@@ -303,6 +304,7 @@ export function AiPanel({ instanceId, frame = 0 }: { instanceId?: string; frame?
             {entry.result.model.name} {entry.result.model.version} · {entry.result.provider.toUpperCase()} · {entry.result.cached ? 'cached' : `${Math.round(entry.result.ms)} ms`}
           </p>
           <HeatmapControls labels={Object.keys(entry.result.probabilities)} />
+          <SendResultsAction />
         </section>
       ) : null}
       <AiSettings />

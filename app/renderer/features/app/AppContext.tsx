@@ -11,6 +11,7 @@ import { createStudiesStore, type StudiesState, type StudiesStore } from '../../
 import { createViewerStore, type ViewerState, type ViewerStore } from '../../stores/viewer.store';
 import { createWorklistStore, type WorklistState, type WorklistStore } from '../../stores/worklist.store';
 import { createSourcesStore, type SourcesState, type SourcesStore } from '../../stores/sources.store';
+import { createPacsStore, type PacsState, type PacsStore } from '../../stores/pacs.store';
 import { persistSession, restoreSession, type SessionStorage } from '../../stores/session';
 
 export interface AppStores {
@@ -24,6 +25,8 @@ export interface AppStores {
   worklist: WorklistStore;
   /** The worklist's DICOM listener and watched folder (issue #5, features/worklist Sources). */
   sources: SourcesStore;
+  /** PACS search, retrieve, settings and sending results (issue #11, features/pacs). */
+  pacs: PacsStore;
 }
 
 export interface AppStoresOptions {
@@ -41,6 +44,7 @@ export function createAppStores(api: PreloadApi, options: AppStoresOptions = {})
     ai: createAiStore(api),
     worklist: createWorklistStore(api),
     sources: createSourcesStore(api),
+    pacs: createPacsStore(api),
   };
   showViewerWhenFilesAreOpened(stores);
   const { session } = options;
@@ -95,4 +99,8 @@ export function useWorklist<T>(selector: (s: WorklistState) => T): T {
 
 export function useSources<T>(selector: (s: SourcesState) => T): T {
   return useStore(useAppStores().sources, selector);
+}
+
+export function usePacs<T>(selector: (s: PacsState) => T): T {
+  return useStore(useAppStores().pacs, selector);
 }

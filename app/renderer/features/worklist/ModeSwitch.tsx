@@ -1,4 +1,4 @@
-/** The "Worklist | Viewer" switch in the toolbar (issue #5). */
+/** The "Worklist | Viewer | PACS" switch in the toolbar (issues #5, #11). */
 import { useAppStores, useWorklist } from '../app/AppContext';
 import { backToWorklist } from './worklistActions';
 
@@ -26,6 +26,16 @@ export function ModeSwitch() {
         onClick={() => stores.worklist.getState().setMode('viewer')}
       >
         Viewer
+      </button>
+      <button
+        type="button"
+        className={`tb${mode === 'pacs' ? ' pressed' : ''}`}
+        aria-pressed={mode === 'pacs'}
+        data-testid="mode-pacs"
+        title="Search and retrieve studies from a PACS"
+        onClick={() => stores.worklist.getState().setMode('pacs')}
+      >
+        PACS
       </button>
     </span>
   );
