@@ -7,7 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../../../../app/shared/ipc/binaryEnvelope';
+import Database from 'better-sqlite3';
+
 import { makeTempDir } from '../../../fixtures/tools';
+import { writeChestDicom } from '../services/ingest/ingestFixtures';
 import { buildDecodeWorker, buildHarness } from '../../globalSetup';
 
 const root = resolve(__dirname, '../../../..');
@@ -23,8 +26,8 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 /** Starts the bundle and resolves with its URL once the banner is printed. */
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bundle, '--port', '0', '--renderer', join(tmp.dir, 'renderer'), '--db', join(tmp.dir, 'c.db')], {
+function startServer(db = join(tmp.dir, 'c.db')): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [bundle, '--port', '0', '--renderer', join(tmp.dir, 'renderer'), '--db', db], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,4 +74,61 @@ describe('harness entry (dist/harness/server.js)', () => {
     expect(await exitCode(child)).toBe(2);
     expect(err).toContain('usage: npm run harness');
   });
+
+  it('loses no committed row when killed with SIGKILL while opening a folder, and lists it all after a restart (issue #10)', async () => {
+    const folder = join(tmp.dir, 'open-crash');
+    const n = 30;
+    for (let i = 0; i < n; i++) writeChestDicom(join(folder, `o${String(i).padStart(3, '0')}.dcm`), 1200 + i, { patientId: `K${i}` });
+    const db = join(tmp.dir, 'open-crash.sqlite');
+    const call = async (url: string, channel: string, request: unknown) => {
+      const res = await fetch(`${url}/api/${channel}`, { method: 'POST', headers: { 'content-type': ENVELOPE_CONTENT_TYPE }, body: encodeEnvelope(request) });
+      return decodeEnvelope(await res.arrayBuffer()) as { ok: boolean; value: Record<string, unknown> };
+    };
+    const counts = () => {
+      const reader = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        return reader.prepare("SELECT (SELECT COUNT(*) FROM instances) AS instances, (SELECT COUNT(*) FROM instances WHERE status = 'pending') AS pending").get() as { instances: number; pending: number };
+      } finally {
+        reader.close();
+      }
+    };
+    const first = await startServer(db);
+    let before = { instances: 0, pending: 0 };
+    try {
+      expect((await call(first.url, 'studies:import', { paths: [folder] })).ok).toBe(true);
+      // Watch from outside (WAL lets a reader in) and kill mid-way.
+      const started = Date.now();
+      while (before.instances < 5 && Date.now() - started < 30_000) {
+        await new Promise((r) => setTimeout(r, 20));
+        try {
+          before = counts();
+        } catch {
+          // not created yet
+        }
+      }
+      const exited = exitCode(first.child);
+      first.child.kill('SIGKILL');
+      await exited;
+    } finally {
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
+    }
+    expect(before.instances).toBeGreaterThanOrEqual(5);
+    const check = new Database(db, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+    const after = counts();
+    expect(after.instances).toBeGreaterThanOrEqual(before.instances);
+
+    // The restarted app lists every recorded study and triages what was left pending.
+    const second = await startServer(db);
+    try {
+      const list = await call(second.url, 'studies:list', {});
+      expect((list.value.patients as unknown[]).length).toBe(after.instances);
+      const started = Date.now();
+      while (counts().pending > 0 && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 200));
+      expect(counts().pending).toBe(0);
+    } finally {
+      second.child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
