@@ -109,6 +109,47 @@ test('R marks reviewed, E escalates with a note, Enter opens the viewer and Esc 
   await expect(page.locator('[data-testid="worklist-row"][aria-selected="true"]')).toHaveAttribute('data-uid', uid!);
 });
 
+test('a reload returns to the study being read, and to the worklist row after going back (issue #10)', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openWorklist(page);
+  await importFixtures(page);
+  await page.getByTestId('worklist-search').fill(PATIENT_A.id);
+  await page.getByTestId('worklist-body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowDown');
+  const uid = await page.locator('[data-testid="worklist-row"][aria-selected="true"]').getAttribute('data-uid');
+  await page.keyboard.press('Enter');
+  await waitForImage(page);
+  const openStudy = page.locator('[data-testid="study-row"].open');
+  const studyKey = await openStudy.getAttribute('data-study-key');
+  // The session is saved as the user works (a short debounce), then the window reloads.
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByTestId('mode-viewer')).toHaveAttribute('aria-pressed', 'true');
+  await waitForImage(page);
+  await expect(page.locator('[data-testid="study-row"].open')).toHaveAttribute('data-study-key', studyKey!);
+  // Back to the list, reload: the same row is selected.
+  await page.getByTestId('mode-worklist').click();
+  await expect(page.getByTestId('worklist')).toBeVisible();
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByTestId('mode-worklist')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('[data-testid="worklist-row"][aria-selected="true"]')).toHaveAttribute('data-uid', uid!);
+});
+
+test('Storage… shows the received-images folder and applies a retention rule (issue #10)', async ({ page }) => {
+  await openWorklist(page);
+  await page.getByTestId('storage-open').click();
+  await expect(page.getByTestId('storage-folder')).toContainText('received');
+  await expect(page.getByTestId('storage-safety')).toContainText('never');
+  await page.getByTestId('storage-days').fill('0');
+  await page.getByTestId('storage-save').click();
+  await expect(page.getByTestId('storage-problems')).toBeVisible();
+  await page.getByTestId('storage-days').fill('90');
+  await page.getByTestId('storage-save').click();
+  await expect(page.getByTestId('storage-rule')).toContainText('90 days');
+  await expect(page.getByTestId('storage-last-run')).toBeVisible();
+});
+
 test('Export CSV downloads the filtered list with the not-for-diagnosis line first', async ({ page }) => {
   await openWorklist(page);
   await importFixtures(page);
