@@ -10,12 +10,20 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { dicomWebPluginSkipReason, freePort, startOrthanc, type OrthancPeer } from '../fixtures/orthanc';
 import { writeTestStudy, type TestStudy } from '../fixtures/pacsStudies';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../../app/shared/ipc/binaryEnvelope';
 import { requireTools } from '../fixtures/tools';
+import { E2E_PORT } from './support/e2eFixtures';
 import { waitForImage } from './support/viewerPage';
 
 test.describe.configure({ mode: 'serial' });
 
 const orthancAvailable = requireTools('Orthanc') && !dicomWebPluginSkipReason();
+
+/** One harness API call from the test process (same envelope as the page's client). */
+async function harnessInvoke(channel: string, request: unknown): Promise<{ ok: boolean; value?: unknown }> {
+  const res = await fetch(`http://127.0.0.1:${E2E_PORT}/api/${channel}`, { method: 'POST', headers: { 'Content-Type': ENVELOPE_CONTENT_TYPE }, body: encodeEnvelope(request) });
+  return decodeEnvelope(new Uint8Array(await res.arrayBuffer())) as { ok: boolean; value?: unknown };
+}
 
 async function openPacs(page: Page): Promise<void> {
   await page.goto('/');
@@ -81,6 +89,9 @@ test.describe('with a real Orthanc', () => {
     for (const f of study.files) await orthanc.upload(readFileSync(f));
   });
   test.afterAll(async () => {
+    // The specs share one harness: the retrieved study leaves the list (files stay) so the worklist spec sees only its fixtures.
+    const opened = study ? await harnessInvoke('worklist:open', { studyInstanceUid: study.studyInstanceUid }) : undefined;
+    if (opened?.ok) await harnessInvoke('studies:remove', { studyKey: (opened.value as { studyKey: string }).studyKey });
     await orthanc?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
