@@ -114,6 +114,8 @@ test('a reload returns to the study being read, and to the worklist row after go
   await openWorklist(page);
   await importFixtures(page);
   await page.getByTestId('worklist-search').fill(PATIENT_A.id);
+  // The search runs in main: wait for its answer before picking a row of it.
+  await expect(page.getByTestId('worklist-row')).toHaveCount(2);
   await page.getByTestId('worklist-body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('ArrowDown');
   const uid = await page.locator('[data-testid="worklist-row"][aria-selected="true"]').getAttribute('data-uid');
