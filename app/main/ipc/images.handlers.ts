@@ -46,7 +46,12 @@ export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDep
     const frames = record.numberOfFrames;
     if (frame >= frames) throw new CodedError('FRAME_OUT_OF_RANGE', `${record.fileName}: frame ${frame} requested, the image has ${frames}`);
     const decoded = await decode.decodeFrame(record.path, frame);
-    return { info: decoded.info, pixels: exactBuffer(decoded.pixels), pixelType: pixelTypeOf(decoded.pixels) };
+    return {
+      info: decoded.info,
+      pixels: exactBuffer(decoded.pixels),
+      pixelType: pixelTypeOf(decoded.pixels),
+      ...(decoded.warnings?.length ? { warnings: decoded.warnings } : {}),
+    };
   });
 
   router.handle('images:thumbnail', async ({ instanceId, size }) => {

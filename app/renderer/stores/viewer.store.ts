@@ -42,6 +42,8 @@ export interface ViewportReadout {
   measurementCount?: number;
   status: 'empty' | 'loading' | 'ready' | 'error';
   error?: AppError;
+  /** What the decoder ignored to show this image (issue #12), shown under the overlay. */
+  warnings?: string[];
 }
 
 export interface ViewerState {

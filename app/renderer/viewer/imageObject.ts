@@ -51,6 +51,8 @@ export interface CxrImageExtras {
   cxrStored: StoredPixels;
   /** Modality value range (after PS3.3 C.11.1). */
   cxrModalityRange: { min: number; max: number };
+  /** Decode warnings (the image shows, but something in the file was ignored: issue #12). */
+  cxrWarnings: string[];
 }
 
 export type CxrImage = CornerstoneImage & CxrImageExtras;
@@ -99,6 +101,7 @@ export function buildCornerstoneImage(imageId: string, loaded: LoadedFrame): Cxr
     columnPixelSpacing: spacing?.column,
     cxrInfo: info,
     cxrStored: stored,
+    cxrWarnings: (loaded.warnings ?? []).map((w) => w.message),
   };
 
   if (info.samplesPerPixel === 3) {

@@ -145,7 +145,7 @@ export class ViewportController {
   /** Loads and displays one frame; errors become a readout with status 'error'. */
   async show(imageId: string): Promise<void> {
     const seq = ++this.loadSeq;
-    this.hooks.onReadout({ status: 'loading', error: undefined, probe: undefined });
+    this.hooks.onReadout({ status: 'loading', error: undefined, probe: undefined, warnings: undefined });
     let image: CxrImage;
     try {
       image = await loadFrame(imageId);
@@ -181,6 +181,7 @@ export class ViewportController {
       dicomPresets: this.dicomPresetNames(),
       spacingSource: info.pixelSpacing?.source,
       measurementCount: 0,
+      warnings: image.cxrWarnings.length > 0 ? image.cxrWarnings : undefined,
     });
   }
 

@@ -76,6 +76,8 @@ export interface ImageDisplayInfo {
 export interface DecodedFrame {
   info: ImageDisplayInfo;
   pixels: StoredPixels;
+  /** What the decoder worked around to produce the frame (absent when nothing), e.g. issue #12's cut-short trailing element. */
+  warnings?: { code: string; message: string }[];
 }
 
 /** The JSON contract of `cxr decode` (issue #2). */

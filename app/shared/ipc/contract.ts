@@ -414,7 +414,13 @@ export const contract = {
   /** Decodes one frame (off the main event loop) and returns stored values + display info. */
   'images:load': {
     request: z.object({ instanceId: InstanceId, frame: z.number().int().min(0).default(0) }),
-    response: z.object({ info: ImageDisplayInfo, pixels: arrayBuffer, pixelType: z.enum(['uint8', 'int8', 'uint16', 'int16', 'int32']) }),
+    response: z.object({
+      info: ImageDisplayInfo,
+      pixels: arrayBuffer,
+      pixelType: z.enum(['uint8', 'int8', 'uint16', 'int16', 'int32']),
+      /** Problems the decode worked around (issue #12: an element after the Pixel Data cut short); the viewport shows them. */
+      warnings: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
+    }),
   },
   /** A small 8-bit grayscale/RGBA preview of the first frame. */
   'images:thumbnail': {

@@ -69,6 +69,7 @@ export async function runDecode(argv: string[], io: CliIo): Promise<number> {
       throw new CodedError('RAW_WRITE_FAILED', `cannot write ${baseName(args.raw)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  io.stdout(JSON.stringify(buildDecodeSummary(frame, sha256)) + '\n');
+  // A decode that worked around a problem still succeeds (exit 0); the warnings say what was ignored (issue #12).
+  io.stdout(JSON.stringify({ ...buildDecodeSummary(frame, sha256), ...(frame.warnings?.length ? { warnings: frame.warnings } : {}) }) + '\n');
   return 0;
 }

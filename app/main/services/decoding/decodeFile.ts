@@ -12,7 +12,7 @@ import { CodedError } from '../../../shared/result';
 import { decodeCompressedFrame, type CodecFrameInfo } from './codecs';
 import { applyPalette, convertToRgb, expand422, planarToInterleaved, to8Bit } from './colour';
 import type { InstanceHeader } from './decodeService';
-import { decodeError, DecodeErrorCode, type DecodeWarning } from './decodeErrors';
+import { decodeError, DecodeErrorCode } from './decodeErrors';
 import { readDisplayInfo, readPixelModule, type PixelModuleInfo } from './imageAttributes';
 import { isDicomdir, isSupportedTransferSyntax, parseDicomBytes, readInstanceHeader, sniffContentKind, unsupportedSyntax, type ParsedDicom } from './parseDicom';
 import { encapsulatedFrame, nativeFrame, nativeSamplesPerFrame, pixelDataElement } from './pixelFrames';
@@ -33,9 +33,7 @@ export interface DecodeFileOptions {
 }
 
 /** A decoded frame, plus what the decoder worked around to produce it (absent when nothing). */
-export interface DecodeResult extends DecodedFrame {
-  warnings?: DecodeWarning[];
-}
+export type DecodeResult = DecodedFrame;
 
 /** Decodes one frame of a DICOM, PNG or JPEG file. Throws CodedError on any bad input. */
 export async function decodeFile(bytes: Uint8Array, options: DecodeFileOptions): Promise<DecodeResult> {

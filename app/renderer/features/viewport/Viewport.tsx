@@ -90,6 +90,13 @@ export function Viewport({ slot }: { slot: SlotIndex }) {
           <div className="dim">Open files or a folder, or drop them here, then pick a study.</div>
         </div>
       ) : null}
+      {readout.status === 'ready' && readout.warnings ? (
+        <div className="viewport-warning" role="status" data-testid={`viewport-warning-${slot}`}>
+          {readout.warnings.map((w) => (
+            <div key={w}>⚠ {w}</div>
+          ))}
+        </div>
+      ) : null}
       {readout.status === 'loading' ? <div className="viewport-loading">Loading…</div> : null}
       {readout.status === 'error' && readout.error ? (
         <div className="viewport-error" role="alert" data-testid={`viewport-error-${slot}`}>

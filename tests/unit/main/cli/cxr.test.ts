@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../../../../app/main/cli/cxr';
-import { TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
+import { el, TransferSyntax, writeDicom } from '../../../fixtures/dicomWriter';
 import { writePng } from '../../../fixtures/pngWriter';
 import { makeChestImage, makeRgbImage, rgbToYbrFull } from '../../../fixtures/syntheticImages';
 import { makeTempDir } from '../../../fixtures/tools';
@@ -81,6 +81,17 @@ describe('cxr decode', () => {
     writeFileSync(f, writePng({ width: 2, height: 2, bitDepth: 16, colorType: 0, samples: [0, 1, 2, 60000] }));
     const json = JSON.parse((await run('decode', f)).stdout);
     expect(json).toMatchObject({ photometricInterpretation: 'MONOCHROME2', bitsStored: 16, transferSyntaxUID: '', min: 0, max: 60000 });
+  });
+
+  it('decodes a file whose trailing element is cut short (exit 0) and lists the warning after the contract keys', async () => {
+    const whole = writeDicom({ pixel: { rows: 2, columns: 2 }, pixelData: { native: [1, 2, 3, 4] }, elements: [el(0x7fe10010, 'LO', 'ACME 1.0'), el(0x7fe11001, 'OB', new Uint8Array(40))] });
+    const f = join(tmp.dir, 'tail.dcm');
+    writeFileSync(f, whole.subarray(0, whole.length - 10));
+    const r = await run('decode', f);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)).toEqual([...KEYS, 'warnings']);
+    expect(json).toMatchObject({ min: 1, max: 4, warnings: [{ code: 'TRAILING_DATA_TRUNCATED', message: expect.stringContaining('tail.dcm') }] });
   });
 
   it('fails with exit 2, empty stdout and one JSON error on stderr', async () => {

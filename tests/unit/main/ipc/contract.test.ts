@@ -49,7 +49,13 @@ function writeFixtures(root: string): void {
   );
   writeFileSync(
     join(root, 'in', 'prior.dcm'),
-    writeDicom({ sopInstanceUid: '2.25.903', pixel: { rows: 4, columns: 4 }, pixelData: { native: new Array(16).fill(7) }, elements: patient('Doe^Jane', 'P1', '2.25.80', '20200101') }),
+    // A private element after the Pixel Data whose length runs past the end of the file (issue #12).
+    writeDicom({
+      sopInstanceUid: '2.25.903',
+      pixel: { rows: 4, columns: 4 },
+      pixelData: { native: new Array(16).fill(7) },
+      elements: [...patient('Doe^Jane', 'P1', '2.25.80', '20200101'), el(0x7fe10010, 'LO', 'ACME 1.0'), el(0x7fe11001, 'OB', new Uint8Array(8), { lengthOverride: 100_000 })],
+    }),
   );
   writeFileSync(join(root, 'in', 'report.dcm'), writeDicom({ sopClassUid: BASIC_TEXT_SR, sopInstanceUid: '2.25.904', elements: patient('Doe^Jane', 'P1', '2.25.90', '20240105') }));
   const png = new PNG({ width: 8, height: 6, colorType: 0, inputColorType: 0 });
@@ -172,6 +178,20 @@ describe('IPC contract against the real handlers', () => {
     expect(outOfRange.ok ? undefined : outOfRange.error.code).toBe('FRAME_OUT_OF_RANGE');
     const missing = await call('images:load', { instanceId: 'unknown-id' });
     expect(missing.ok ? undefined : missing.error.code).toBe('INSTANCE_NOT_FOUND');
+  });
+
+  it('images:load of a file whose trailing element runs past its end returns the pixels and a warning naming the file', async () => {
+    const { patients } = (await callOk('studies:list', {})) as { patients: PatientSummary[] };
+    const prior = allStudies(patients)
+      .flatMap((s) => s.series.flatMap((se) => se.instances))
+      .find((i) => i.fileName === 'prior.dcm')!;
+    const image = (await callOk('images:load', { instanceId: prior.instanceId })) as { pixels: ArrayBuffer; warnings?: { code: string; message: string }[] };
+    expect([...new Uint16Array(image.pixels)]).toEqual(new Array(16).fill(7));
+    expect(image.warnings).toEqual([{ code: 'TRAILING_DATA_TRUNCATED', message: expect.stringContaining('prior.dcm') }]);
+    const current = allStudies(patients)
+      .flatMap((s) => s.series.flatMap((se) => se.instances))
+      .find((i) => i.fileName === 'current.dcm')!;
+    expect((await callOk('images:load', { instanceId: current.instanceId })) as object).not.toHaveProperty('warnings');
   });
 
   it('images:load of a non-image object is an error naming the file', async () => {

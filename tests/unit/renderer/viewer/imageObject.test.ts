@@ -46,6 +46,12 @@ describe('buildCornerstoneImage (grayscale)', () => {
     expect([img.rowPixelSpacing, img.columnPixelSpacing]).toEqual([0.2, 0.15]);
   });
 
+  it('keeps the decode warnings as text for the viewport (issue #12), none when the decode had none', () => {
+    const warned = { ...makeLoaded([0, 1, 2, 3]), warnings: [{ code: 'TRAILING_DATA_TRUNCATED', message: 'tail.dcm: the pixels are complete' }] };
+    expect(buildCornerstoneImage('cxr:a:0', warned).cxrWarnings).toEqual(['tail.dcm: the pixels are complete']);
+    expect(buildCornerstoneImage('cxr:a:0', makeLoaded([0, 1, 2, 3])).cxrWarnings).toEqual([]);
+  });
+
   it('recomputes min/max when the header range is unusable', () => {
     const img = buildCornerstoneImage('cxr:a:0', makeLoaded([5, 9, 7, 6], { minStored: NaN, maxStored: NaN }));
     expect([img.minPixelValue, img.maxPixelValue]).toEqual([5, 9]);
