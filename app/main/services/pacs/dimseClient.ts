@@ -84,6 +84,8 @@ function associate(node: DimseNode, reqs: Request[], options: AssociationOptions
     let accepted = false;
     let settled = false;
     let forceTimer: NodeJS.Timeout | undefined;
+    /** Removes the temp file of an instance cut off mid-transfer (set once C-GET storage is wired below). */
+    let discardUnfinished = async (): Promise<void> => undefined;
     const fail = (err: PacsError): void => {
       failure ??= err;
     };
@@ -92,8 +94,9 @@ function associate(node: DimseNode, reqs: Request[], options: AssociationOptions
       settled = true;
       clearTimeout(forceTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      if (failure) reject(failure);
-      else resolve();
+      // An abort or a dropped connection mid-instance leaves its temp file: gone before we answer,
+      // so the folder holds only whole instances when the caller looks (issue #11).
+      void discardUnfinished().finally(() => (failure ? reject(failure) : resolve()));
     };
     const onAbort = (): void => {
       fail(cancelledError());
@@ -179,6 +182,11 @@ function associate(node: DimseNode, reqs: Request[], options: AssociationOptions
       sopClassUid: string;
     }
     let incoming: Incoming | undefined;
+    discardUnfinished = async () => {
+      const state = incoming;
+      incoming = undefined;
+      await state?.writer?.then((w) => w.discard()).catch(() => undefined);
+    };
     if (options.storeInto && network) {
       const storeInto = options.storeInto;
       network.createStoreWritableStream = (context, request) => {
