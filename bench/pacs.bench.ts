@@ -1,12 +1,18 @@
 /**
- * PACS retrieve benchmark (issue #11), JSON lines on stdout: BENCH_N (default 10) CR studies of
- * one BENCH_SIZE² (default 2048², 16-bit, ~8 MB) image each, loaded into a real Orthanc, then
- * retrieved one study at a time by C-GET
+ * PACS retrieve benchmark (issue #11), JSON lines on stdout: BENCH_N (default 100) CR studies of
+ * one BENCH_ROWS × BENCH_COLUMNS (default 3000 × 2500, 16-bit, 15 MB) image each, the issue's
+ * set, loaded into a real Orthanc, then retrieved one study at a time by C-GET
  *  - by our service (`retrieveStudy`, in this process: the app keeps running between retrieves),
  *    with and without the image-level C-FIND that lets it name missing instances;
  *  - by dcmtk's `getscu -S` (one process per study: how getscu is used),
  * alternating for BENCH_ROUNDS (default 3) rounds. Reports the median time per round of each and
  * the ratio ours / getscu (target ≤ 1.3).
+ *
+ * Then once, the app's own path (BENCH_APP=0 skips it): the real main services (archive
+ * database, decode pool, the bundled model) with each instance handed to the ingest queue as it
+ * lands, as a "Retrieve" click does; reports the retrieve wall time (now competing with triage for
+ * the CPU) against the median getscu time, when the last study was triaged, and the lag from an
+ * instance's arrival to its study being triaged and listed (median and worst).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { silentLogger } from '../app/main/ipc/log';
+import { createMainServices } from '../app/main/ipc/mainServices';
+import { createDecodePool } from '../app/main/services/decoding/decodePool';
+import { findDefaultModel } from '../app/main/services/inference/modelRegistry';
 import { retrieveStudy } from '../app/main/services/pacs/pacsService';
 import type { DimseNode } from '../app/shared/pacs/settings';
 import { CR_IMAGE_STORAGE, el, makeUid, writeDicom } from '../tests/fixtures/dicomWriter';
@@ -22,8 +32,9 @@ import { makeChestImage } from '../tests/fixtures/syntheticImages';
 import { toolPath } from '../tests/fixtures/tools';
 
 const run = promisify(execFile);
-const N = Number(process.env.BENCH_N ?? 10);
-const SIZE = Number(process.env.BENCH_SIZE ?? 2048);
+const N = Number(process.env.BENCH_N ?? 100);
+const ROWS = Number(process.env.BENCH_ROWS ?? 3000);
+const COLUMNS = Number(process.env.BENCH_COLUMNS ?? 2500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const emit = (line: Record<string, unknown>): void => console.log(JSON.stringify({ bench: 'pacs', ...line }));
@@ -37,7 +48,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'cxr-bench-pacs-'));
   const orthanc = await startOrthanc();
   try {
-    const pixels = makeChestImage({ rows: SIZE, columns: SIZE, bitsStored: 16, seed: 11 });
+    const pixels = makeChestImage({ rows: ROWS, columns: COLUMNS, bitsStored: 16, seed: 11 });
     const studies: string[] = [];
     let bytes = 0;
     for (let i = 0; i < N; i++) {
@@ -45,15 +56,16 @@ async function main(): Promise<void> {
       const file = writeDicom({
         sopClassUid: CR_IMAGE_STORAGE,
         sopInstanceUid: makeUid(6_000_000 + i),
-        pixel: { rows: SIZE, columns: SIZE, bitsStored: 16 },
-        pixelData: { native: pixels },
+        pixel: { rows: ROWS, columns: COLUMNS, bitsStored: 16 },
+        // One pixel differs per study: distinct pixel hashes, so the AI cache cannot answer for the triage.
+        pixelData: { native: pixels.map((v, j) => (j === i ? (v + 1) & 0xffff : v)) },
         elements: [el('StudyInstanceUID', 'UI', studyUid), el('SeriesInstanceUID', 'UI', makeUid(7_000_000 + i)), el('Modality', 'CS', 'CR'), el('PatientID', 'LO', `B${i}`)],
       });
       bytes += file.length;
       await orthanc.upload(file);
       studies.push(studyUid);
     }
-    emit({ studies: N, size: SIZE, megabytes: round(bytes / 1e6) });
+    emit({ studies: N, rows: ROWS, columns: COLUMNS, megabytes: round(bytes / 1e6) });
     const node: DimseNode = { id: 'bench', name: 'Orthanc', kind: 'dimse', aeTitle: orthanc.aeTitle, host: '127.0.0.1', port: orthanc.dicomPort, callingAeTitle: 'CXR_BENCH' };
     const times: Record<'ours' | 'oursWithList' | 'getscu', number[]> = { ours: [], oursWithList: [], getscu: [] };
     const fresh = (name: string): string => {
@@ -96,9 +108,66 @@ async function main(): Promise<void> {
       target: 1.3,
       megabytesPerSecondOurs: round(bytes / 1e6 / (median(times.ours) / 1000)),
     });
+    if (process.env.BENCH_APP !== '0') await benchAppPath(node, studies, fresh('app'), g);
   } finally {
     await orthanc.stop();
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The app's retrieve path: instances go to the ingest queue as they land, and are triaged while the rest arrives. */
+async function benchAppPath(node: DimseNode, studies: string[], dir: string, getscuMs: number): Promise<void> {
+  const services = createMainServices({
+    decode: createDecodePool({}),
+    importDir: join(dir, 'imports'),
+    databasePath: join(dir, 'archive.sqlite'),
+    logger: silentLogger,
+    shell: 'harness',
+    version: 'bench',
+    platform: process.platform,
+    openDialog: async () => [],
+    ai: { defaultModelPath: findDefaultModel(join(__dirname, '..', 'app', 'main')) },
+  });
+  try {
+    const arrived = new Map<string, number>();
+    const lags: number[] = [];
+    const outcomes: Promise<unknown>[] = [];
+    let triaged = 0;
+    const t0 = performance.now();
+    for (const uid of studies) {
+      const outcome = await retrieveStudy(node, uid, {
+        dir: join(dir, uid),
+        onFile: (file) => {
+          arrived.set(uid, performance.now());
+          outcomes.push(
+            services.worklist.queue.add(file.path, 'import').then((result) => {
+              if (result.status !== 'triaged') throw new Error(`study ${uid}: ${result.status}${'error' in result ? ` ${result.error.message}` : ''}`);
+              triaged++;
+              lags.push(performance.now() - arrived.get(uid)!);
+            }),
+          );
+        },
+      });
+      if (!outcome.complete) throw new Error(`retrieve failed: ${outcome.error?.message}`);
+    }
+    const retrievedMs = performance.now() - t0;
+    await Promise.all(outcomes);
+    const allTriagedMs = performance.now() - t0;
+    const listed = await services.worklist.store.worklist();
+    emit({
+      app: true,
+      studies: studies.length,
+      triaged,
+      listed: listed.length,
+      retrieveMs: round(retrievedMs),
+      ratioToGetscu: round(retrievedMs / getscuMs, 2),
+      lastTriagedMs: round(allTriagedMs),
+      medianArrivalToListedMs: round(median(lags)),
+      worstArrivalToListedMs: round(Math.max(...lags)),
+      provider: services.ai.status().provider,
+    });
+  } finally {
+    await services.close();
   }
 }
 
