@@ -1,5 +1,6 @@
 /**
- * Issue #12, "no network": the built CLI (`bin/cxr.js`: decode, triage, import, listen, worklist)
+ * Issue #12, "no network": the built CLI (`bin/cxr.js`: decode, triage, import, listen, worklist,
+ * and `pacs echo` / `send-results` to a configured PACS, here the listener on loopback)
  * and the browser harness (dist/harness/server.js, which also exports the worklist CSV) do their real
  * work — a generated DICOM and PNG decoded and triaged, a folder imported, a study received over
  * DICOM from dcmtk's storescu on port 0 — with Node's net/dns/dgram (so http, https, tls and fetch
@@ -113,7 +114,7 @@ describe.skipIf(!built)('no egress (issue #12)', () => {
     expect(lines).toContainEqual(expect.objectContaining({ kind: 'connect', host: '192.0.2.1', port: 9, allowed: false }));
   });
 
-  it('cxr decode, triage, import, listen (with storescu) and worklist, and the harness CSV export, connect to nothing but loopback', async () => {
+  it('cxr decode, triage, import, listen (with storescu), pacs echo, send-results and worklist, and the harness CSV export, connect to nothing but loopback', async () => {
     const help = cli(['--help']);
     expect(help.stdout).toMatch(/decode[\s\S]*triage[\s\S]*import[\s\S]*listen[\s\S]*worklist/);
 
@@ -145,6 +146,15 @@ describe.skipIf(!built)('no egress (issue #12)', () => {
         expect(spawnSync(toolPath('storescu'), ['-aec', 'CXR_TRIAGE', '127.0.0.1', port, sentPath], { timeout: 30_000 }).status).toBe(0);
         await expect.poll(() => /"event":"(triaged|failed|duplicate)"/.test(listener.out()), { timeout: 60_000, interval: 200 }).toBe(true);
       }
+      // `cxr pacs` and `cxr send-results` talk to the configured PACS only: here the listener itself, on loopback.
+      const pacsSettings = join(tmp.dir, 'pacs-settings.json');
+      const node = { id: 'local', name: 'This listener', kind: 'dimse', aeTitle: 'CXR_TRIAGE', host: '127.0.0.1', port: Number(listener.match[1]), callingAeTitle: 'CXR_EGRESS' };
+      writeFileSync(pacsSettings, JSON.stringify({ nodes: [node], resultsNodeId: 'local' }));
+      const echo = cli(['pacs', 'echo', 'local', '--settings', pacsSettings]);
+      expect(echo.code, echo.stderr).toBe(0);
+      const results = cli(['send-results', join(images, 'chest-0.dcm'), '--settings', pacsSettings, '--cpu']);
+      expect(results.code, results.stderr).toBe(0);
+      expect(JSON.parse(results.stdout)).toMatchObject({ sent: { node: expect.anything() } });
     } finally {
       expect(await stop(listener.child)).toBe(0);
     }
