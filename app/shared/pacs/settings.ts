@@ -16,6 +16,7 @@
  *       "auth": { "type": "basic", "username": "cxr", "password": "…" } }
  *   ],
  *   "resultsNodeId": "pacs",
+ *   "autoSendResults": false,
  *   "uidRoot": "1.2.826.0.1.3680043.10.1234",
  *   "moveDestination": { "aeTitle": "CXR_TRIAGE", "port": 11113 }
  * }
@@ -82,6 +83,11 @@ export const pacsSettingsSchema = z
     nodes: z.array(pacsNodeSchema).max(100),
     /** Node that receives the results (SR + Secondary Capture); none = sending is off. */
     resultsNodeId: z.string().optional(),
+    /**
+     * Send each study's results to the results node once, by itself, after the ingest queue has
+     * triaged it (issue #11 "optionally automatic after triage"); default off. Needs resultsNodeId.
+     */
+    autoSendResults: z.boolean().optional(),
     /** Root of the UIDs of the objects we create (PS3.5 9.1); default: UUID-derived 2.25 UIDs (PS3.5 B.2). */
     uidRoot: uidRootSchema.optional(),
     /** Our store SCP for C-MOVE retrieves: the AE title the PACS knows us by and the port it connects to. */
@@ -94,6 +100,7 @@ export const pacsSettingsSchema = z
       seen.add(n.id);
     });
     if (s.resultsNodeId !== undefined && !seen.has(s.resultsNodeId)) ctx.addIssue({ code: 'custom', path: ['resultsNodeId'], message: `results node "${s.resultsNodeId}" is not one of the nodes` });
+    if (s.autoSendResults && s.resultsNodeId === undefined) ctx.addIssue({ code: 'custom', path: ['autoSendResults'], message: 'sending results automatically needs a results destination (resultsNodeId)' });
   });
 
 export type DimseNode = z.infer<typeof dimseNodeSchema>;

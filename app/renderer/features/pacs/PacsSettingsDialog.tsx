@@ -160,10 +160,13 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
   const [nodes, setNodes] = useState<DraftNode[]>(() => settings.nodes.map(toDraft));
   const [resultsNodeId, setResultsNodeId] = useState(settings.resultsNodeId ?? '');
   const [uidRoot, setUidRoot] = useState(settings.uidRoot ?? '');
+  const [autoSend, setAutoSend] = useState(settings.autoSendResults ?? false);
   const close = () => stores.pacs.getState().closeSettings();
   const draft = (): PacsSettings => {
     const next: Record<string, unknown> = { nodes: nodes.map(fromDraft) };
     if (resultsNodeId) next.resultsNodeId = resultsNodeId;
+    // Sent even without a destination so main refuses it with the field named (autoSendResults: …).
+    if (autoSend) next.autoSendResults = true;
     if (uidRoot.trim()) next.uidRoot = uidRoot.trim();
     if (settings.moveDestination) next.moveDestination = settings.moveDestination;
     // Main validates (pacs:configure); what it refuses comes back as problems naming the field.
@@ -193,7 +196,10 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
           index={i}
           onChange={(d) => setNodes(nodes.map((x, j) => (j === i ? d : x)))}
           onRemove={() => {
-            if (resultsNodeId === n.id) setResultsNodeId('');
+            if (resultsNodeId === n.id) {
+              setResultsNodeId('');
+              setAutoSend(false);
+            }
             setNodes(nodes.filter((_, j) => j !== i));
           }}
           onTest={() => void test(i)}
@@ -216,6 +222,10 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={autoSend} onChange={(e) => setAutoSend(e.target.checked)} data-testid="pacs-auto-send" />
+          Send each study's results automatically after triage (once per study)
         </label>
         <label>
           UID root (empty: 2.25 UUID UIDs)

@@ -13,6 +13,11 @@ describe('PACS settings', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('refuses automatic results sending without a results node, naming the field (#11)', () => {
+    expect(validatePacsSettings({ nodes: [dimse], autoSendResults: true })).toEqual({ ok: false, problems: ['autoSendResults: sending results automatically needs a results destination (resultsNodeId)'] });
+    expect(validatePacsSettings({ nodes: [dimse], resultsNodeId: 'pacs', autoSendResults: true }).ok).toBe(true);
+  });
+
   it('names each problem by its field', () => {
     const r = validatePacsSettings({
       nodes: [
