@@ -24,6 +24,8 @@ import { createWorklistClient, type WorklistClient } from '../services/worklist/
 import { aiIngestTriage, registerWorklistHandlers, WorklistImports } from './worklist.handlers';
 import { registerIngestHandlers } from './ingest.handlers';
 import { PacsRetrievals, PacsSettingsHolder, registerPacsHandlers } from './pacs.handlers';
+import { AutoSendResults } from '../services/pacs/autoSendResults';
+import type { IngestEvent } from '../services/ingest/ingestQueue';
 
 /** Calls `fn` at most once per `ms` with the latest value (trailing edge). */
 function throttle<T>(fn: (value: T) => void, ms: number): (value: T) => void {
@@ -87,7 +89,7 @@ export interface MainServicesOptions {
    * user-data folder (absent = kept in memory only); retrieved studies are written under
    * `retrieveDir` (default `retrieved` beside `importDir`).
    */
-  pacs?: { settingsPath?: string; retrieveDir?: string };
+  pacs?: { settingsPath?: string; retrieveDir?: string; autoSendSettleMs?: number };
 }
 
 export interface MainServices {
@@ -100,7 +102,7 @@ export interface MainServices {
   /** The triage worklist (issue #5). */
   worklist: { store: WorklistClient; queue: IngestQueue; imports: WorklistImports; sources: IngestSources; storage: StorageRetention };
   /** PACS settings and background retrieves (issue #11). */
-  pacs: { settings: PacsSettingsHolder; retrievals: PacsRetrievals };
+  pacs: { settings: PacsSettingsHolder; retrievals: PacsRetrievals; autoSend: AutoSendResults };
   /** Cancels imports, stops the listener, the AI and the decode workers, closes the database. */
   close(): Promise<void>;
 }
@@ -142,6 +144,8 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   // a second; an arrival also changes the study browser.
   const worklistChanged = throttle(() => events.emit('worklist:changed', {}), 250);
   const studiesChanged = throttle(() => events.emit('studies:changed', {}), 500);
+  // Bound below, once the PACS settings exist: automatic results sending after triage (issue #11).
+  let onIngestEvent = (_event: IngestEvent): void => undefined;
   const queue = new IngestQueue({
     store,
     files: options.decode,
@@ -149,6 +153,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     onEvent: (event) => {
       worklistChanged(undefined);
       if (event.type === 'added') studiesChanged(undefined);
+      onIngestEvent(event);
     },
     log: (level, message) => options.logger[level](message),
   });
@@ -193,6 +198,16 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     retrieveDir: options.pacs?.retrieveDir ?? join(dirname(options.importDir), 'retrieved'),
   });
   registerPacsHandlers(router, { settings: pacsSettings, retrievals, store, decode: options.decode, ai });
+  const autoSend = new AutoSendResults({
+    settings: () => pacsSettings.settings(),
+    store,
+    decode: options.decode,
+    ai,
+    onOutcome: (outcome) => events.emit('pacs:resultsSent', outcome),
+    settleMs: options.pacs?.autoSendSettleMs,
+    log: (level, message) => options.logger[level](message),
+  });
+  onIngestEvent = autoSend.onIngestEvent;
   // Another process on the same database (`cxr listen`, `cxr import`) commits rows this one's
   // events never see. SQLite's data_version changes when another connection commits (it is per
   // connection and ignores this connection's own writes), so a cheap poll turns those into live updates.
@@ -220,10 +235,11 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     ai,
     databasePath: options.databasePath,
     worklist: { store, queue, imports, sources, storage },
-    pacs: { settings: pacsSettings, retrievals },
+    pacs: { settings: pacsSettings, retrievals, autoSend },
     async close() {
       clearInterval(externalWrites);
       await retrievals.close();
+      await autoSend.close();
       await sources.close();
       await storage.close();
       await imports.close();

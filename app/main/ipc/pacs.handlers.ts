@@ -23,12 +23,11 @@ import {
   findStudies,
   loadPacsSettings,
   requireNode,
-  resultsNode,
   retrieveStudy,
   savePacsSettings,
-  sendImageResults,
   testNode,
 } from '../services/pacs/pacsService';
+import { sendStudyResults } from '../services/pacs/autoSendResults';
 import type { WorklistStoreLike } from '../services/worklist/worklistProtocol';
 import type { EventSink } from './events';
 import type { IpcRouter } from './handle';
@@ -264,15 +263,8 @@ export function registerPacsHandlers(router: IpcRouter, deps: PacsHandlerDeps): 
   router.handle('pacs:retrieves', () => ({ jobs: retrievals.list() }));
 
   router.handle('pacs:sendResults', async ({ studyInstanceUid, nodeId }) => {
-    const current = await settings.settings();
-    const node = resultsNode(current, nodeId);
-    const row = await deps.store.studySummary(studyInstanceUid);
-    if (!row) throw new CodedError('NOT_FOUND', 'study not in the worklist');
-    if (!row.path) throw new CodedError('NO_IMAGE', 'the study has no image');
-    if (deps.ai.status().state !== 'ready') throw new CodedError('AI_UNAVAILABLE', 'The AI is not ready, so there is no result to send.');
-    // The AI caches results per pixel hash: for a triaged study this is a lookup, not a new inference.
-    const [triage, frame] = await Promise.all([deps.ai.classify(row.path, 0, 'interactive'), deps.decode.decodeFrame(row.path, 0)]);
-    const sent = await sendImageResults(node, { sourcePath: row.path, frame, triage, labels: deps.ai.status().model?.labels, uidRoot: current.uidRoot });
-    return { nodeId: sent.nodeId, node: describeNode(node), method: sent.method, sent: sent.sent };
+    // An explicit click always sends, even a study sent automatically before (issue #11).
+    const sent = await sendStudyResults(deps, await settings.settings(), studyInstanceUid, { nodeId });
+    return { nodeId: sent.nodeId, node: sent.node, method: sent.method, sent: sent.sent };
   });
 }

@@ -5,7 +5,7 @@
  * "Send results to PACS". Created with its API so unit tests pass a fake.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { PacsRetrieveProgress, PacsSendResultsOutcome, PacsSettingsStatus, PacsStudyMatch, PacsStudyQuery, PacsTestResult, PreloadApi } from '../../shared/ipc/contract';
+import type { PacsResultsSent, PacsRetrieveProgress, PacsSendResultsOutcome, PacsSettingsStatus, PacsStudyMatch, PacsStudyQuery, PacsTestResult, PreloadApi } from '../../shared/ipc/contract';
 import type { PacsSettings } from '../../shared/pacs/settings';
 import { errorOf, invokeOrThrow } from '../lib/api';
 
@@ -58,6 +58,8 @@ export interface PacsSendState {
   sending: boolean;
   outcome?: PacsSendResultsOutcome;
   error?: string;
+  /** The automatic sending after triage (`autoSendResults`): sent, or "results not sent: …". */
+  automatic?: PacsResultsSent;
 }
 
 export interface PacsState {
@@ -81,7 +83,7 @@ export interface PacsState {
   /** "Send results to PACS" per Study Instance UID. */
   sends: Record<string, PacsSendState>;
   message?: string;
-  /** Reads the settings and this session's retrieves, follows `pacs:progress`; returns the unsubscribe. */
+  /** Reads the settings and this session's retrieves, follows `pacs:progress` and `pacs:resultsSent`; returns the unsubscribe. */
   connect(): () => void;
   refreshSettings(): Promise<void>;
   openSettings(): void;
@@ -138,7 +140,14 @@ export function createPacsStore(api: PreloadApi): PacsStore {
           },
           () => undefined,
         );
-        return api.on('pacs:progress', onProgress);
+        const offProgress = api.on('pacs:progress', onProgress);
+        const offSent = api.on('pacs:resultsSent', (sent) =>
+          set((s) => ({ sends: { ...s.sends, [sent.studyInstanceUid]: { ...(s.sends[sent.studyInstanceUid] ?? { sending: false }), automatic: sent } } })),
+        );
+        return () => {
+          offProgress();
+          offSent();
+        };
       },
       async refreshSettings() {
         try {
@@ -238,13 +247,13 @@ export function createPacsStore(api: PreloadApi): PacsStore {
         }
       },
       async sendResults(studyInstanceUid, nodeId) {
-        set((s) => ({ sends: { ...s.sends, [studyInstanceUid]: { sending: true } } }));
+        set((s) => ({ sends: { ...s.sends, [studyInstanceUid]: { sending: true, automatic: s.sends[studyInstanceUid]?.automatic } } }));
         try {
           const outcome = await invokeOrThrow(api, 'pacs:sendResults', { studyInstanceUid, ...(nodeId ? { nodeId } : {}) });
-          set((s) => ({ sends: { ...s.sends, [studyInstanceUid]: { sending: false, outcome } } }));
+          set((s) => ({ sends: { ...s.sends, [studyInstanceUid]: { sending: false, outcome, automatic: s.sends[studyInstanceUid]?.automatic } } }));
           return outcome;
         } catch (err) {
-          set((s) => ({ sends: { ...s.sends, [studyInstanceUid]: { sending: false, error: errorOf(err).message } } }));
+          set((s) => ({ sends: { ...s.sends, [studyInstanceUid]: { sending: false, error: errorOf(err).message, automatic: s.sends[studyInstanceUid]?.automatic } } }));
           return undefined;
         }
       },

@@ -57,6 +57,7 @@ const eventKeys: Record<EventName, true> = {
   'worklist:changed': true,
   'ingest:sources': true,
   'pacs:progress': true,
+  'pacs:resultsSent': true,
 };
 
 /** Every invoke channel, `domain:verb`. */

@@ -334,6 +334,22 @@ export const PacsRetrieveProgress = z.object({
   code: z.string().optional(),
 });
 
+/**
+ * One automatic sending of a study's results after triage (issue #11, setting `autoSendResults`):
+ * sent, or not sent with the reason, for the PACS tab to show ("results not sent: …").
+ */
+export const PacsResultsSent = z.object({
+  studyInstanceUid: z.string(),
+  nodeId: z.string(),
+  /** The node as shown to the user (never a password). */
+  node: z.string(),
+  ok: z.boolean(),
+  /** "results sent to …" or "results not sent: …" (no patient data). */
+  message: z.string(),
+  code: z.string().optional(),
+  atMs: z.number(),
+});
+
 /** What "Send results to PACS" sent. */
 export const PacsSendResultsOutcome = z.object({
   nodeId: z.string(),
@@ -574,6 +590,7 @@ export type PacsStudyQuery = z.output<typeof PacsStudyQuery>;
 export type PacsStudyMatch = z.output<typeof PacsStudyMatch>;
 export type PacsRetrieveProgress = z.output<typeof PacsRetrieveProgress>;
 export type PacsSendResultsOutcome = z.output<typeof PacsSendResultsOutcome>;
+export type PacsResultsSent = z.output<typeof PacsResultsSent>;
 
 /** Events main pushes to the renderer. */
 export const events = {
@@ -590,6 +607,8 @@ export const events = {
   'ingest:sources': IngestSourcesStatus,
   /** Progress of a PACS retrieve (after each instance, and once at the end). */
   'pacs:progress': PacsRetrieveProgress,
+  /** Results of a study sent (or not) automatically after its triage. */
+  'pacs:resultsSent': PacsResultsSent,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -134,8 +134,11 @@ function patientAndStudy(source: SourceAttributes): DicomElement[] {
   return out;
 }
 
+/** Manufacturer (0008,0070) of every object we create: how we recognise our own results coming back (issue #11). */
+export const RESULT_MANUFACTURER = 'CXR triage (research software)';
+
 function equipment(model: TriageResultForPacs['model']): DicomElement[] {
-  return [el('Manufacturer', 'CXR triage (research software)'), el('ManufacturerModelName', model.name.slice(0, 64)), el('SoftwareVersions', model.version.slice(0, 64))];
+  return [el('Manufacturer', RESULT_MANUFACTURER), el('ManufacturerModelName', model.name.slice(0, 64)), el('SoftwareVersions', model.version.slice(0, 64))];
 }
 
 /** The elements of the Comprehensive SR. */

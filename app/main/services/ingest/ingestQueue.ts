@@ -34,7 +34,8 @@ export type IngestOutcome =
 /** Pushed for live worklist updates (a study arrived, finished triage or failed). */
 export type IngestEvent =
   | { type: 'added'; instanceId: number; studyInstanceUid: string; source: IngestSource }
-  | { type: 'triaged'; instanceId: number; studyInstanceUid?: string; priority: AiPriority }
+  /** `path`: the triaged file, so a listener can tell which object it was (issue #11 automatic results). */
+  | { type: 'triaged'; instanceId: number; studyInstanceUid?: string; priority: AiPriority; path: string }
   | { type: 'failed'; fileName: string; error: AppError };
 
 /** The store calls ingest makes: the worklist worker's client in the app, a WorklistStore in tests. */
@@ -263,7 +264,7 @@ export class IngestQueue {
         return { status: 'failed', error, instanceId };
       }
       await this.options.store.recordAiResult(instanceId, result);
-      this.emit({ type: 'triaged', instanceId, studyInstanceUid, priority: result.priority });
+      this.emit({ type: 'triaged', instanceId, studyInstanceUid, priority: result.priority, path });
       return { status: 'triaged', instanceId, studyInstanceUid: studyInstanceUid ?? '', priority: result.priority, covid: result.probabilities.covid ?? 0 };
     } finally {
       this.inFlightInstances.delete(instanceId);

@@ -16,6 +16,7 @@ import {
   buildResultSr,
   COMPREHENSIVE_SR,
   creationTime,
+  RESULT_MANUFACTURER,
   SECONDARY_CAPTURE,
   type RgbImage,
   type SourceAttributes,
@@ -62,6 +63,21 @@ export async function readSourceAttributes(path: string): Promise<SourceAttribut
     sopClassUid,
     sopInstanceUid,
   };
+}
+
+/**
+ * Whether a file is a result object this app created (our SR or SC coming back from the PACS, or
+ * retrieved with the study): one of our SOP classes, and our Manufacturer (0008,0070) or a SOP
+ * Instance UID under our UID root. Such objects are never triaged results of their own, so they
+ * must never trigger sending results again (issue #11: automatic sending must not loop).
+ */
+export async function isOwnResultObject(path: string, uidRoot?: string): Promise<{ own: boolean; studyInstanceUid?: string }> {
+  const parsed = parseDicomBytes(new Uint8Array(await readFile(path)), basename(path), { stopAtPixelData: true });
+  const ds = parsed.dataSet;
+  const sopClassUid = str(ds, 'x00080016') ?? str(ds, 'x00020002');
+  const sopInstanceUid = str(ds, 'x00080018') ?? str(ds, 'x00020003') ?? '';
+  const ours = (sopClassUid === COMPREHENSIVE_SR || sopClassUid === SECONDARY_CAPTURE) && (str(ds, 'x00080070') === RESULT_MANUFACTURER || (uidRoot !== undefined && sopInstanceUid.startsWith(`${uidRoot}.`)));
+  return { own: ours, studyInstanceUid: str(ds, 'x0020000d') };
 }
 
 const LEGEND_HEIGHT = 44;

@@ -39,6 +39,11 @@ export function SendResultsAction() {
           Sent {send.outcome.sent.length} object(s) ({send.outcome.sent.map((s) => s.kind.toUpperCase()).join(' + ')}) to {send.outcome.node}.
         </span>
       ) : null}
+      {send?.automatic ? (
+        <span className={send.automatic.ok ? 'pacs-ok' : 'pacs-error'} role="status" data-testid="pacs-send-automatic">
+          After triage: {send.automatic.message}
+        </span>
+      ) : null}
       {send?.error ? (
         <span className="pacs-error" role="alert" data-testid="pacs-send-error">
           Not sent: {send.error}

@@ -49,6 +49,18 @@ describe('pacs store', () => {
     off();
   });
 
+  it('follows pacs:resultsSent: the automatic sending after triage is kept per study (#11)', () => {
+    const api = createFakeApi({ 'pacs:settings': () => ({ ok: true, value: STATUS }), 'pacs:retrieves': () => ({ ok: true, value: { jobs: [] } }) });
+    const store = createPacsStore(api);
+    const off = store.getState().connect();
+    const failed = { studyInstanceUid: UID, nodeId: 'web', node: 'Orthanc', ok: false, code: 'CONNECTION_REFUSED', message: 'results not sent: connection refused', atMs: 1 };
+    api.emit('pacs:resultsSent', failed);
+    expect(store.getState().sends[UID]).toEqual({ sending: false, automatic: failed });
+    off();
+    api.emit('pacs:resultsSent', { ...failed, ok: true, message: 'results sent to Orthanc' });
+    expect(store.getState().sends[UID].automatic).toEqual(failed);
+  });
+
   it('saveSettings: refused settings keep the problems; accepted ones update the status and keep a still-known node', async () => {
     let problems = ['nodes[0].port: Number must be less than or equal to 65535'];
     const api = createFakeApi({ 'pacs:configure': () => ({ ok: true, value: { status: STATUS, problems } }) });
