@@ -58,6 +58,11 @@ export interface ViewerState {
   /** Message of the last "compare with prior" attempt that found nothing or failed. */
   notice?: string;
   openInstance(studyKey: string, instanceId: string, slot?: SlotIndex): void;
+  /**
+   * Takes a study off the screen (it was removed from the list, issue #10): its viewports empty;
+   * a comparison whose other side stays becomes 1×1 on that study.
+   */
+  closeStudy(studyKey: string): void;
   /** Shows another frame of the instance in a viewport (multi-frame objects). */
   setFrame(slot: SlotIndex, frame: number): void;
   setLayout(layout: Layout): void;
@@ -96,6 +101,19 @@ export function createViewerStore(api: PreloadApi): ViewerStore {
         const readouts = [...s.readouts] as ViewerState['readouts'];
         readouts[target] = { status: 'loading' };
         return { slots, readouts, activeSlot: target, notice: undefined };
+      });
+    },
+    closeStudy(studyKey) {
+      const { slots, readouts, layout } = get();
+      if (!slots.some((slot) => slot.studyKey === studyKey)) return;
+      const visible = layout === '1x2' ? ([0, 1] as const) : ([0] as const);
+      const keep = visible.find((i) => slots[i].studyKey !== undefined && slots[i].studyKey !== studyKey);
+      set({
+        layout: '1x1',
+        activeSlot: 0,
+        slots: [keep === undefined ? emptySlot() : { ...slots[keep] }, emptySlot()],
+        // The kept study moves to the first viewport, which loads it there.
+        readouts: [keep === undefined ? emptyReadout() : keep === 0 ? readouts[0] : { status: 'loading' }, emptyReadout()],
       });
     },
     setFrame(slot, frame) {

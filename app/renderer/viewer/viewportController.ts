@@ -185,6 +185,13 @@ export class ViewportController {
     });
   }
 
+  /** Shows nothing (the study on display left the screen); a load still running is ignored when it ends. */
+  clear(): void {
+    this.loadSeq++;
+    this.image = undefined;
+    this.clearCanvas();
+  }
+
   /** Sets the left-button tool. */
   setTool(tool: ToolName): void {
     this.tool = tool;

@@ -27,6 +27,7 @@ const studyDateText = (study: StudySummary) => (study.studyDate ? formatDicomDat
 /** The inline "Remove from list" confirmation: says plainly that no file is deleted. */
 function RemoveConfirm({ study, onDone }: { study: StudySummary; onDone: () => void }) {
   const archive = useArchive();
+  const { viewer } = useAppStores();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -35,8 +36,13 @@ function RemoveConfirm({ study, onDone }: { study: StudySummary; onDone: () => v
     setBusy(true);
     const failed = await archive.getState().remove(study.studyKey);
     setBusy(false);
-    if (failed) setError(`Not removed: ${failed.message}`);
-    else onDone();
+    if (failed) {
+      setError(`Not removed: ${failed.message}`);
+      return;
+    }
+    // A study removed from the list leaves the screen too (its files stay on disk).
+    viewer.getState().closeStudy(study.studyKey);
+    onDone();
   };
   return (
     <div

@@ -65,6 +65,7 @@ export function Viewport({ slot }: { slot: SlotIndex }) {
 
   useEffect(() => {
     if (content.instanceId) void controllerRef.current?.show(makeImageId(content.instanceId, content.frame));
+    else controllerRef.current?.clear();
   }, [content.instanceId, content.frame]);
 
   const found = useMemo(() => (content.instanceId ? findInstance(patients, content.instanceId) : undefined), [patients, content.instanceId]);

@@ -20,6 +20,21 @@ describe('viewer store', () => {
     expect(store.getState()).toMatchObject({ layout: '1x1', activeSlot: 0 });
   });
 
+  it('a study removed from the list leaves the screen; the other side of a comparison stays, in 1×1', () => {
+    const store = createViewerStore(createFakeApi({}));
+    store.getState().openInstance('s1', 'a', 0);
+    store.getState().setLayout('1x2');
+    store.getState().openInstance('s0', 'old', 1);
+    store.getState().closeStudy('s1');
+    expect(store.getState()).toMatchObject({ layout: '1x1', activeSlot: 0, slots: [{ studyKey: 's0', instanceId: 'old' }, { frame: 0 }] });
+    expect(store.getState().readouts[0].status).toBe('loading');
+    store.getState().closeStudy('other');
+    expect(store.getState().slots[0]).toMatchObject({ studyKey: 's0' });
+    store.getState().closeStudy('s0');
+    expect(store.getState().slots).toEqual([{ frame: 0 }, { frame: 0 }]);
+    expect(store.getState().readouts[0].status).toBe('empty');
+  });
+
   it('compare with prior opens the newest prior beside the current study', async () => {
     const prior = makeStudy('s0', '20230101', ['old-bad', 'old'], { 'old-bad': 'truncated' });
     const later = makeStudy('s2', '20250101', ['new']);
