@@ -27,6 +27,8 @@ export interface SavedSession {
   activeSlot: SlotIndex;
   slots: (SavedSlot | null)[];
   worklistStudyUid?: string;
+  /** The study on screen was opened from the worklist: Esc goes back to it after a reload too. */
+  openedFromWorklist?: boolean;
 }
 
 /** Where sessions are kept; tests pass an in-memory one. */
@@ -93,6 +95,7 @@ export function currentSession({ studies, viewer, worklist }: SessionStores): Sa
       slot.studyKey ? { studyKey: slot.studyKey, studyInstanceUid: uidOf(slot.studyKey), instanceId: slot.instanceId, frame: slot.frame } : null,
     ),
     worklistStudyUid: w.selectedUid,
+    ...(w.mode === 'viewer' && w.openedFromWorklist ? { openedFromWorklist: true } : {}),
   };
 }
 
@@ -138,6 +141,7 @@ export async function restoreSession(stores: SessionStores, saved: SavedSession 
   }
   v.setActiveSlot(opened.length > 1 ? saved.activeSlot : 0);
   worklist.getState().setMode('viewer');
+  if (saved.openedFromWorklist) worklist.setState({ openedFromWorklist: true });
   if (problem) viewer.getState().setNotice(problem);
 }
 
@@ -156,7 +160,7 @@ export function persistSession(stores: SessionStores, storage: SessionStorage, d
       if (now.slots !== before.slots || now.layout !== before.layout || now.activeSlot !== before.activeSlot) schedule();
     }),
     stores.worklist.subscribe((now, before) => {
-      if (now.mode !== before.mode || now.selectedUid !== before.selectedUid) schedule();
+      if (now.mode !== before.mode || now.selectedUid !== before.selectedUid || now.openedFromWorklist !== before.openedFromWorklist) schedule();
     }),
   ];
   return () => {

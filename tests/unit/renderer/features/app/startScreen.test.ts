@@ -96,6 +96,22 @@ describe('start screen', () => {
     expect(second.viewer.getState().slots[0]).toMatchObject({ studyKey: 's1', instanceId: 'i10' });
   });
 
+  it('a study opened from the worklist still goes back to it with Esc after a reload; one opened from files does not', async () => {
+    const fromWorklist = createAppStores(api(), { session: memorySessionStorage(viewerSession({ openedFromWorklist: true })) });
+    await settle();
+    expect(fromWorklist.worklist.getState()).toMatchObject({ mode: 'viewer', openedFromWorklist: true });
+    const fromFiles = createAppStores(api(), { session: memorySessionStorage(viewerSession()) });
+    await settle();
+    expect(fromFiles.worklist.getState()).toMatchObject({ mode: 'viewer', openedFromWorklist: false });
+    // Saved as the user works.
+    const storage = memorySessionStorage();
+    const stores = createAppStores(api(), { session: storage });
+    await settle();
+    stores.worklist.setState({ mode: 'viewer', openedFromWorklist: true });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(storage.saved).toMatchObject({ mode: 'viewer', openedFromWorklist: true });
+  });
+
   it('keeps the screen the user chose while the session was being restored', async () => {
     const stores = createAppStores(api(), { session: memorySessionStorage(viewerSession()) });
     stores.worklist.getState().setMode('worklist');
