@@ -196,6 +196,8 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     queue,
     emit: events.emit,
     retrieveDir: options.pacs?.retrieveDir ?? join(dirname(options.importDir), 'retrieved'),
+    // A C-MOVE to the port our listener holds is received by it (a second SCP cannot bind there).
+    listener: () => sources.receiving(),
   });
   registerPacsHandlers(router, { settings: pacsSettings, retrievals, store, decode: options.decode, ai });
   const autoSend = new AutoSendResults({

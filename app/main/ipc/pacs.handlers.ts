@@ -25,6 +25,7 @@ import {
   requireNode,
   retrieveStudy,
   savePacsSettings,
+  type RunningListener,
   testNode,
 } from '../services/pacs/pacsService';
 import { sendStudyResults } from '../services/pacs/autoSendResults';
@@ -108,6 +109,8 @@ export class PacsRetrievals {
       emit: EventSink;
       /** Retrieved studies go to `<retrieveDir>/<Study Instance UID>/`. */
       retrieveDir: string;
+      /** The app's DICOM listener while it runs: a C-MOVE to its port arrives through it (and its ingest). */
+      listener?: () => RunningListener | undefined;
       progressIntervalMs?: number;
     },
   ) {}
@@ -144,8 +147,10 @@ export class PacsRetrievals {
         dir: join(this.deps.retrieveDir, studyInstanceUid),
         moveDefault: settings.moveDestination,
         signal: controller.signal,
+        listener: this.deps.listener?.(),
         // Each instance is imported at once: the study is triaged and listed while the rest arrives.
-        onFile: (file) => ingests.push(this.deps.queue.add(file.path, 'import').catch(() => undefined)),
+        // What came through the app's listener is already queued there: waited for, not added twice.
+        onFile: (file) => ingests.push((file.ingested ?? this.deps.queue.add(file.path, 'import')).catch(() => undefined)),
         onProgress: (p) => {
           Object.assign(progress, { method: p.method, received: p.received, expected: p.expected, failed: p.failed, bytes: p.bytes });
           emit();

@@ -18,7 +18,7 @@ import type { IngestSourcesStatus } from '../../../shared/ipc/contract';
 import { CodedError } from '../../../shared/result';
 import { startStoreScp, type StoreScp, type StoreScpOptions } from '../dimse/storeScp';
 import { parseIngestSettings, type IngestSettings } from '../worklist/ingestSettings';
-import type { IngestQueue } from './ingestQueue';
+import type { IngestOutcome, IngestQueue } from './ingestQueue';
 import { watchFolder, type WatchedFolder, type WatchedFolderOptions } from './watchedFolder';
 
 export type { IngestSourcesStatus };
@@ -50,11 +50,36 @@ export interface ConfigureResult {
   problems: string[];
 }
 
+/** One instance the listener stored and handed to ingest (see {@link IngestSources.receiving}). */
+export interface ListenerArrival {
+  path: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  /** The sender's AE title (for a C-MOVE: the PACS's). */
+  callingAeTitle: string;
+  /** The ingest of this file, already queued by the listener. */
+  ingested: Promise<IngestOutcome>;
+}
+
+/**
+ * The running listener seen from a C-MOVE retrieve to our own AE (issue #11): the PACS sends the
+ * study to this listener, so the retrieve watches what it stores instead of binding the same port
+ * a second time (which fails).
+ */
+export interface ListenerTap {
+  port: number;
+  aeTitle: string;
+  /** Calls `onArrival` for every instance stored from now on; returns the unsubscribe. */
+  subscribe(onArrival: (arrival: ListenerArrival) => void): () => void;
+}
+
 /** A running pair of sources. */
 export interface IngestSources {
   /** Resolves once the initial listener has bound or failed. */
   readonly ready: Promise<void>;
   status(): IngestSourcesStatus;
+  /** The listener while it is listening, else undefined. */
+  receiving(): ListenerTap | undefined;
   /** Validates, applies and persists new settings (calls run one after another). */
   configure(next: IngestSettings): Promise<ConfigureResult>;
   /** Stops the listener and the watcher. */
@@ -137,6 +162,7 @@ export function startIngestSources(options: IngestSourcesOptions): IngestSources
   let watchGeneration = 0;
   let received = 0;
   let closed = false;
+  const taps = new Set<(arrival: ListenerArrival) => void>();
   const status: IngestSourcesStatus = {
     listener: { state: 'off', received: 0 },
     watchedFolder: { state: 'off' },
@@ -180,7 +206,14 @@ export function startIngestSources(options: IngestSourcesOptions): IngestSources
         storageDir: options.storageDir,
         onStored: (instance) => {
           received++;
-          void options.queue.add(instance.path, 'listener');
+          const ingested = options.queue.add(instance.path, 'listener');
+          for (const tap of [...taps]) {
+            try {
+              tap({ ...instance, ingested });
+            } catch (err) {
+              log('warn', `listener tap failed: ${(err as Error).message}`);
+            }
+          }
           changed();
         },
         log,
@@ -285,9 +318,20 @@ export function startIngestSources(options: IngestSourcesOptions): IngestSources
     return { status: snapshot(), problems: [] };
   };
 
+  const tapSubscribe = (onArrival: (arrival: ListenerArrival) => void): (() => void) => {
+    taps.add(onArrival);
+    return () => {
+      taps.delete(onArrival);
+    };
+  };
+
   return {
     ready,
     status: snapshot,
+    receiving() {
+      if (!scp || status.listener.state !== 'listening' || status.listener.aeTitle === undefined) return undefined;
+      return { port: scp.port, aeTitle: status.listener.aeTitle, subscribe: tapSubscribe };
+    },
     configure(next) {
       const run = chain.then(() => configure(next));
       chain = run.catch(() => undefined);

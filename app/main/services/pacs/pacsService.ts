@@ -88,6 +88,19 @@ export function findInstances(node: PacsNode, studyInstanceUid: string, options:
 
 // ---------------------------------------------------------------- retrieve
 
+/** An instance on disk; `ingested` when the app's own listener received it and already queued its ingest. */
+export type ArrivedFile = RetrievedFile & { ingested?: Promise<unknown> };
+
+/**
+ * The app's running DICOM listener (ingestSources.ts ListenerTap): a C-MOVE to its port is
+ * received there rather than by a store SCP of the retrieve's own.
+ */
+export interface RunningListener {
+  port: number;
+  aeTitle: string;
+  subscribe(onArrival: (arrival: { path: string; sopInstanceUid: string; sopClassUid?: string; callingAeTitle: string; ingested?: Promise<unknown> }) => void): () => void;
+}
+
 export interface RetrieveOptions {
   /** Folder the instances are written to; default `<retrieveRoot>/<Study Instance UID>`. */
   dir?: string;
@@ -98,8 +111,13 @@ export interface RetrieveOptions {
   moveDestination?: { aeTitle: string; port: number };
   /** Ask the PACS first which instances the study has, so what is missing can be named (default true). */
   listInstances?: boolean;
-  /** Called for each instance as soon as it is on disk (hand it to ingest here). */
-  onFile?: (file: RetrievedFile) => void;
+  /** Called for each instance as soon as it is on disk (hand it to ingest here, unless `ingested` says the listener did). */
+  onFile?: (file: ArrivedFile) => void;
+  /**
+   * C-MOVE: the app's listener when it runs. On the move destination's port it receives the study
+   * (a second SCP could not bind that port); absent or on another port, the retrieve starts its own.
+   */
+  listener?: RunningListener;
   onProgress?: (progress: RetrieveProgress) => void;
   signal?: AbortSignal;
 }
@@ -125,7 +143,7 @@ export async function retrieveStudy(node: PacsNode, studyInstanceUid: string, op
   if (!isValidUid(studyInstanceUid)) throw new PacsError('BAD_RESPONSE', `"${studyInstanceUid}" is not a Study Instance UID.`);
   const folder = options.dir ?? join(options.retrieveRoot ?? '.', studyInstanceUid);
   const method: RetrieveMethod = node.kind === 'dicomweb' ? 'wado-rs' : (options.method ?? node.retrieve ?? 'get') === 'move' ? 'c-move' : 'c-get';
-  const files: RetrievedFile[] = [];
+  const files: ArrivedFile[] = [];
   const progress: RetrieveProgress = { studyInstanceUid, method, received: 0, failed: 0, bytes: 0 };
   let expectedList: InstanceRef[] | undefined;
   const emit = (): void => {
@@ -135,7 +153,7 @@ export async function retrieveStudy(node: PacsNode, studyInstanceUid: string, op
       // A listener's bug must not stop the transfer.
     }
   };
-  const stored = (file: RetrievedFile): void => {
+  const stored = (file: ArrivedFile): void => {
     files.push(file);
     progress.received = files.length;
     if (method !== 'wado-rs') progress.bytes += file.bytes;
@@ -175,16 +193,41 @@ export async function retrieveStudy(node: PacsNode, studyInstanceUid: string, op
     } else {
       const destination = options.moveDestination ?? options.moveDefault;
       if (!destination) throw new PacsError('LISTENER_FAILED', 'C-MOVE needs our own listener: set "moveDestination" (AE title and port known to the PACS) in the PACS settings.');
-      let scp;
-      try {
-        scp = await startStoreScp({ port: destination.port, aeTitle: destination.aeTitle, storageDir: folder, onStored: (i) => stored({ path: i.path, sopInstanceUid: i.sopInstanceUid, sopClassUid: i.sopClassUid, bytes: 0 }) });
-      } catch (err) {
-        throw new PacsError('LISTENER_FAILED', `Cannot receive the C-MOVE: our listener ${destination.aeTitle} could not start on port ${destination.port} (${toAppError(err).message}).`);
-      }
-      try {
-        run = await moveStudyDimse(node, studyInstanceUid, destination.aeTitle, { signal: options.signal, onCounts });
-      } finally {
-        await scp.close();
+      const listener = options.listener;
+      if (listener && listener.port === destination.port) {
+        // The PACS calls the destination's AE title; the listener refuses any other (PS3.8 9.3.4).
+        if (listener.aeTitle !== destination.aeTitle) {
+          throw new PacsError('LISTENER_FAILED', `Cannot receive the C-MOVE: our listener on port ${destination.port} answers as ${listener.aeTitle}, not as ${destination.aeTitle} (moveDestination in the PACS settings): make them the same.`);
+        }
+        // The listener stores every sender's instances. This study's are those the image-level
+        // C-FIND listed, or (no list) those the PACS itself sends while the move runs.
+        const listed = expectedList ? new Set(expectedList.map((i) => i.sopInstanceUid)) : undefined;
+        const taken = new Set<string>();
+        const unsubscribe = listener.subscribe((a) => {
+          const ours = listed ? listed.has(a.sopInstanceUid) : a.callingAeTitle === node.aeTitle;
+          if (!ours || taken.has(a.sopInstanceUid)) return;
+          taken.add(a.sopInstanceUid);
+          stored({ path: a.path, sopInstanceUid: a.sopInstanceUid, sopClassUid: a.sopClassUid, bytes: 0, ingested: a.ingested });
+        });
+        try {
+          // The final C-MOVE response comes after every sub-operation's C-STORE was answered
+          // (PS3.4 C.4.2.3), and the listener reports each instance as it answers: the list is whole here.
+          run = await moveStudyDimse(node, studyInstanceUid, destination.aeTitle, { signal: options.signal, onCounts });
+        } finally {
+          unsubscribe();
+        }
+      } else {
+        let scp;
+        try {
+          scp = await startStoreScp({ port: destination.port, aeTitle: destination.aeTitle, storageDir: folder, onStored: (i) => stored({ path: i.path, sopInstanceUid: i.sopInstanceUid, sopClassUid: i.sopClassUid, bytes: 0 }) });
+        } catch (err) {
+          throw new PacsError('LISTENER_FAILED', `Cannot receive the C-MOVE: our listener ${destination.aeTitle} could not start on port ${destination.port} (${toAppError(err).message}).`);
+        }
+        try {
+          run = await moveStudyDimse(node, studyInstanceUid, destination.aeTitle, { signal: options.signal, onCounts });
+        } finally {
+          await scp.close();
+        }
       }
     }
     if (run?.error) error = run.error;
