@@ -223,7 +223,7 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
             ))}
           </select>
         </label>
-        <label>
+        <label className="pacs-check">
           <input type="checkbox" checked={autoSend} onChange={(e) => setAutoSend(e.target.checked)} data-testid="pacs-auto-send" />
           Send each study's results automatically after triage (once per study)
         </label>
