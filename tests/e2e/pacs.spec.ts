@@ -60,6 +60,14 @@ test('PACS settings: invalid settings are refused with the field named; Test on 
   await expect(problems).toContainText('nodes[0].port');
   await expect(problems).toContainText('uidRoot');
   await expect(page.getByTestId('pacs-settings-dialog')).toBeVisible();
+  // C-MOVE asks where the PACS should send the study; a port left empty is refused by name.
+  await expect(page.getByTestId('pacs-move-destination')).toHaveCount(0);
+  await page.getByTestId('pacs-node-0-retrieve').selectOption('move');
+  await page.getByTestId('pacs-move-ae').fill('CXR_TRIAGE');
+  await page.getByTestId('pacs-settings-save').click();
+  await expect(problems).toContainText('moveDestination.port');
+  await page.getByTestId('pacs-node-0-retrieve').selectOption('get');
+  await page.getByTestId('pacs-move-ae').fill('');
 
   await page.getByTestId('pacs-node-0-port').fill(String(closed));
   await page.getByTestId('pacs-uid-root').fill('');

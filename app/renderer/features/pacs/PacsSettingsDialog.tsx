@@ -161,6 +161,10 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
   const [resultsNodeId, setResultsNodeId] = useState(settings.resultsNodeId ?? '');
   const [uidRoot, setUidRoot] = useState(settings.uidRoot ?? '');
   const [autoSend, setAutoSend] = useState(settings.autoSendResults ?? false);
+  const [moveAe, setMoveAe] = useState(settings.moveDestination?.aeTitle ?? '');
+  const [movePort, setMovePort] = useState(settings.moveDestination ? String(settings.moveDestination.port) : '');
+  // C-MOVE makes the PACS connect back to us: where it connects is asked for only when a node uses it.
+  const usesMove = nodes.some((n) => n.kind === 'dimse' && n.retrieve === 'move') || moveAe.trim() !== '' || movePort.trim() !== '';
   const close = () => stores.pacs.getState().closeSettings();
   const draft = (): PacsSettings => {
     const next: Record<string, unknown> = { nodes: nodes.map(fromDraft) };
@@ -168,7 +172,8 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
     // Sent even without a destination so main refuses it with the field named (autoSendResults: …).
     if (autoSend) next.autoSendResults = true;
     if (uidRoot.trim()) next.uidRoot = uidRoot.trim();
-    if (settings.moveDestination) next.moveDestination = settings.moveDestination;
+    // Half-filled is sent as is: main refuses it naming the field (moveDestination.port: …).
+    if (moveAe.trim() || movePort.trim()) next.moveDestination = { aeTitle: moveAe.trim(), port: movePort.trim() === '' ? 0 : Number(movePort) };
     // Main validates (pacs:configure); what it refuses comes back as problems naming the field.
     return next as PacsSettings;
   };
@@ -210,6 +215,20 @@ export function PacsSettingsDialog({ settings, settingsPath }: { settings: PacsS
           Add PACS
         </button>
       </div>
+      {usesMove ? (
+        <fieldset data-testid="pacs-move-destination">
+          <legend>C-MOVE: where the PACS sends studies</legend>
+          <p className="dim small">The PACS must know this AE title with this computer's address and port. When it is the port of the worklist's DICOM listener, retrieved studies arrive through the listener.</p>
+          <label>
+            Our AE title
+            <input type="text" value={moveAe} style={{ width: 130 }} onChange={(e) => setMoveAe(e.target.value)} data-testid="pacs-move-ae" />
+          </label>
+          <label>
+            Port
+            <input type="text" inputMode="numeric" value={movePort} style={{ width: 70 }} onChange={(e) => setMovePort(e.target.value)} data-testid="pacs-move-port" />
+          </label>
+        </fieldset>
+      ) : null}
       <fieldset>
         <legend>AI results</legend>
         <label>
