@@ -104,6 +104,10 @@ export function studyKeyOf(id: number): string {
 export function instanceKeyOf(id: number): string {
   return `i${id}`;
 }
+/** The instances row id behind an instance key; undefined for anything else. */
+export function instanceRowIdOf(key: string): number | undefined {
+  return rowIdOf(key, 'i');
+}
 function rowIdOf(key: string, prefix: 's' | 'i'): number | undefined {
   const m = new RegExp(`^${prefix}(\\d{1,15})$`).exec(key);
   return m ? Number(m[1]) : undefined;

@@ -171,6 +171,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE instances ADD COLUMN purged_at_ms INTEGER;
   CREATE INDEX instances_received ON instances (arrival_ms) WHERE source = 'listener' AND purged_at_ms IS NULL;
   `,
+  // 3 (issue #10): the archive keeps each instance's browser thumbnail, so a start no longer
+  // decodes every file again. One row per (instance, requested size); `png` is the thumbnail as
+  // PNG (greyscale for a radiograph: ~8 KB at 128 px; thumbnailCodec.ts).
+  // A thumbnail is only as good as the file it was rendered from: it records the instance's
+  // content hash (a row whose hash no longer matches is never served) and the size and mtime of
+  // the file it was rendered from (images:thumbnail compares them with the file on disk, so a
+  // file replaced in place is rendered again). Instances are never deleted today; should they
+  // be, their thumbnails go with them (ON DELETE CASCADE). "Remove from list" keeps them.
+  `
+  CREATE TABLE thumbnails (
+    instance_id INTEGER NOT NULL REFERENCES instances (id) ON DELETE CASCADE,
+    size INTEGER NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    file_mtime_ms REAL NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    png BLOB NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    -- Not WITHOUT ROWID: SQLite advises that only for rows well under a page, and these hold KBs.
+    PRIMARY KEY (instance_id, size)
+  );
+  `,
 ];
 
 /** Schema version this build writes. */

@@ -32,6 +32,8 @@ export const WORKLIST_METHODS = [
   'receivedFiles',
   'markPurged',
   'previousStudies',
+  'thumbnail',
+  'putThumbnail',
 ] as const;
 
 export type WorklistMethod = (typeof WORKLIST_METHODS)[number];

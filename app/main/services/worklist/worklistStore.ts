@@ -10,7 +10,8 @@ import { basename } from 'node:path';
 
 import type { WorklistDatabase } from './worklistDb';
 import { patientKeyOf } from './patientKey';
-import { ArchiveQueries, type ArchivePage, type ArchiveQuery, type PriorReference, type ReceivedFile, type ResolvedInstance } from './archiveQueries';
+import { decodeThumbnailPng, encodeThumbnailPng } from './thumbnailCodec';
+import { ArchiveQueries, instanceRowIdOf, type ArchivePage, type ArchiveQuery, type PriorReference, type ReceivedFile, type ResolvedInstance } from './archiveQueries';
 
 export type StudyStatus = 'new' | 'triaged' | 'reviewed' | 'escalated' | 'failed';
 export type AiPriority = 'high' | 'medium' | 'low' | 'unreliable';
@@ -165,6 +166,18 @@ export interface StudySummaryRow {
   pneumonia: number | null;
 }
 
+/**
+ * A browser thumbnail as the archive keeps it (issue #10), RGBA 8-bit as `images:thumbnail`
+ * answers, with the size and mtime of the file it was rendered from: the caller compares them
+ * with the file on disk before serving it.
+ */
+export interface ArchivedThumbnail {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+  fileSize: number;
+  fileMtimeMs: number;
+}
 
 /** The worklist store over one open database. */
 export class WorklistStore {
@@ -248,6 +261,18 @@ export class WorklistStore {
          FROM studies s LEFT JOIN instances i ON i.id = s.top_instance_id
          LEFT JOIN ai_results r ON r.id = (SELECT MAX(id) FROM ai_results WHERE instance_id = i.id)
          WHERE s.study_instance_uid = ?`,
+      ),
+      thumbnail: db.prepare(
+        `SELECT t.width, t.height, t.png, t.file_size AS fileSize, t.file_mtime_ms AS fileMtimeMs
+         FROM thumbnails t JOIN instances i ON i.id = t.instance_id
+         WHERE t.instance_id = ? AND t.size = ? AND t.content_sha256 = i.content_sha256`,
+      ),
+      putThumbnail: db.prepare(
+        `INSERT INTO thumbnails (instance_id, size, content_sha256, file_size, file_mtime_ms, width, height, png, created_at_ms)
+         SELECT id, @size, content_sha256, @fileSize, @fileMtimeMs, @width, @height, @png, @createdAtMs FROM instances WHERE id = @instanceId
+         ON CONFLICT (instance_id, size) DO UPDATE SET content_sha256 = excluded.content_sha256, file_size = excluded.file_size,
+           file_mtime_ms = excluded.file_mtime_ms, width = excluded.width, height = excluded.height, png = excluded.png,
+           created_at_ms = excluded.created_at_ms`,
       ),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM studies) AS studies, (SELECT COUNT(*) FROM instances) AS instances,
@@ -545,6 +570,46 @@ export class WorklistStore {
   /** Each study's previous study of the same patient with its COVID probability (`cxr worklist`'s `prior`). */
   previousStudies(studyInstanceUids: string[]): Record<string, PriorReference | null> {
     return this.archive.previousStudies(studyInstanceUids);
+  }
+
+  /**
+   * The stored thumbnail of an instance key at a requested size; undefined when there is none,
+   * or it was rendered from other content than the instance's recorded hash.
+   */
+  thumbnail(instanceId: string, size: number): ArchivedThumbnail | undefined {
+    const id = instanceRowIdOf(instanceId);
+    if (id === undefined) return undefined;
+    const row = this.stmt.thumbnail.get(id, size) as { width: number; height: number; png: Buffer; fileSize: number; fileMtimeMs: number } | undefined;
+    if (!row) return undefined;
+    let decoded: ReturnType<typeof decodeThumbnailPng>;
+    try {
+      decoded = decodeThumbnailPng(row.png);
+    } catch {
+      return undefined; // a damaged blob: rendered again and overwritten
+    }
+    if (decoded.width !== row.width || decoded.height !== row.height) return undefined;
+    return { width: row.width, height: row.height, rgba: decoded.rgba, fileSize: row.fileSize, fileMtimeMs: row.fileMtimeMs };
+  }
+
+  /**
+   * Stores (or replaces) an instance's thumbnail at a requested size, as PNG. False when the
+   * instance key names no instance (e.g. the database was replaced meanwhile).
+   */
+  putThumbnail(instanceId: string, size: number, thumbnail: ArchivedThumbnail): boolean {
+    const id = instanceRowIdOf(instanceId);
+    if (id === undefined) return false;
+    const png = encodeThumbnailPng(thumbnail.width, thumbnail.height, thumbnail.rgba);
+    const info = this.stmt.putThumbnail.run({
+      instanceId: id,
+      size,
+      fileSize: thumbnail.fileSize,
+      fileMtimeMs: thumbnail.fileMtimeMs,
+      width: thumbnail.width,
+      height: thumbnail.height,
+      png,
+      createdAtMs: this.clock(),
+    });
+    return info.changes > 0;
   }
 
   /** Row counts, for summaries and tests. */
