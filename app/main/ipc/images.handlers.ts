@@ -6,14 +6,18 @@
 import type { StoredPixels } from '../../shared/imaging/types';
 import { CodedError } from '../../shared/result';
 import type { DecodeService } from '../services/decoding/decodeService';
-import { resolveDisplayable, resolveInstance, type InstanceResolver } from './archiveResolve';
+import type { WorklistStoreLike } from '../services/worklist/worklistProtocol';
+import { toAppError } from '../../shared/result';
+import { resolveDisplayable, resolveDisplayableFile, resolveInstance } from './archiveResolve';
 import type { IpcRouter } from './handle';
+import { silentLogger, type Logger } from './log';
 
 export interface ImagesHandlerDeps {
-  archive: InstanceResolver;
+  /** The archive: instance keys → files, and the thumbnails it keeps (issue #10). */
+  archive: WorklistStoreLike<'resolveInstance' | 'thumbnail' | 'putThumbnail'>;
   decode: Pick<DecodeService, 'decodeFrame' | 'thumbnail' | 'tags'>;
-  /** Thumbnails kept in memory (count); default 512. */
-  thumbnailCacheSize?: number;
+  /** Where a thumbnail that could not be read or stored is reported (no paths, no patient data); default silent. */
+  log?: Logger;
 }
 
 type PixelType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32';
@@ -38,8 +42,7 @@ export function exactBuffer(view: ArrayBufferView): ArrayBuffer {
 /** Registers load, thumbnail and tags. */
 export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDeps): void {
   const { archive, decode } = deps;
-  const cacheSize = deps.thumbnailCacheSize ?? 512;
-  const thumbnails = new Map<string, { width: number; height: number; rgba: ArrayBuffer }>();
+  const log = deps.log ?? silentLogger;
 
   router.handle('images:load', async ({ instanceId, frame }) => {
     const record = await resolveDisplayable(archive, instanceId);
@@ -54,18 +57,32 @@ export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDep
     };
   });
 
+  // The archive keeps each thumbnail (issue #10): a start reads them from the database instead of
+  // decoding every file. One is served only while the file is the one it was rendered from (same
+  // size and mtime; the store also checks the instance's content hash); otherwise it is rendered
+  // again and replaced. No memory cache: a database read is a fraction of a millisecond
+  // (bench/archive.bench.ts) and the renderer keeps what it has shown.
   router.handle('images:thumbnail', async ({ instanceId, size }) => {
-    const key = `${instanceId}:${size}`;
-    const cached = thumbnails.get(key);
-    // Each response gets its own copy: transfers detach the buffer they send.
-    if (cached) return { ...cached, rgba: cached.rgba.slice(0) };
-    const record = await resolveDisplayable(archive, instanceId);
+    const [{ record, stats }, stored] = await Promise.all([
+      resolveDisplayableFile(archive, instanceId),
+      Promise.resolve()
+        .then(() => archive.thumbnail(instanceId, size))
+        .catch((err: unknown) => {
+          log.warn('stored thumbnail unreadable; rendering it again', { code: toAppError(err, 'DB_ERROR').code });
+          return undefined;
+        }),
+    ]);
+    if (stored && stored.fileSize === stats.size && stored.fileMtimeMs === stats.mtimeMs) {
+      return { width: stored.width, height: stored.height, rgba: exactBuffer(stored.rgba) };
+    }
     const thumb = await decode.thumbnail(record.path, size);
-    const entry = { width: thumb.width, height: thumb.height, rgba: exactBuffer(thumb.rgba).slice(0) };
-    thumbnails.set(key, entry);
-    // Map iteration order is insertion order: the first key is the oldest.
-    if (thumbnails.size > cacheSize) thumbnails.delete(thumbnails.keys().next().value as string);
-    return { ...entry, rgba: entry.rgba.slice(0) };
+    // Stored without waiting: the user sees the thumbnail now; a failed write costs one render next start.
+    // The stamp is the file's before rendering, so a file replaced meanwhile is rendered again.
+    Promise.resolve()
+      .then(() => archive.putThumbnail(instanceId, size, { width: thumb.width, height: thumb.height, rgba: thumb.rgba, fileSize: stats.size, fileMtimeMs: stats.mtimeMs }))
+      .catch((err: unknown) => log.warn('thumbnail not stored', { code: toAppError(err, 'DB_ERROR').code }));
+    // Its own copy: the response's buffer is transferred (detached), the store's call may still read `thumb.rgba`.
+    return { width: thumb.width, height: thumb.height, rgba: exactBuffer(thumb.rgba).slice(0) };
   });
 
   router.handle('images:tags', async ({ instanceId }) => {

@@ -116,7 +116,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   // It lives on its own worker thread (SQLite queries and WAL checkpoints never stall the main
   // event loop); a database that cannot be opened answers each call with the reason.
   const store = createWorklistClient({ path: options.databasePath ?? ':memory:', log: (level, message) => options.logger[level](message) });
-  registerImagesHandlers(router, { archive: store, decode: options.decode });
+  registerImagesHandlers(router, { archive: store, decode: options.decode, log: options.logger });
   const aiStatusEvent = throttle((status: AiStatus) => events.emit('ai:status', status), 250);
   let lastAiState: AiStatus['state'] | undefined;
   let onAiReady = (): void => undefined;
