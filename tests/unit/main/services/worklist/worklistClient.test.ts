@@ -31,6 +31,21 @@ describe('worklist client (database on a worker thread)', () => {
     }
   });
 
+  it('stores and reads a thumbnail through the worker (its pixels cross as a typed array both ways)', async () => {
+    const client = createWorklistClient({ path: ':memory:' });
+    try {
+      const { instanceId } = await client.addInstance(sampleInstance(3));
+      const rgba = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => (i % 4 === 3 ? 255 : i * 9));
+      expect(await client.putThumbnail(`i${instanceId}`, 64, { width: 3, height: 2, rgba, fileSize: 10, fileMtimeMs: 1.5 })).toBe(true);
+      const back = await client.thumbnail(`i${instanceId}`, 64);
+      expect(back).toMatchObject({ width: 3, height: 2, fileSize: 10, fileMtimeMs: 1.5 });
+      expect(back!.rgba).toBeInstanceOf(Uint8Array);
+      expect(Array.from(back!.rgba)).toEqual(Array.from(rgba));
+    } finally {
+      await client.close();
+    }
+  });
+
   it('returns the store errors as coded errors and keeps answering', async () => {
     const client = createWorklistClient({ path: ':memory:' });
     try {
