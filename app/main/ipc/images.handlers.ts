@@ -4,10 +4,9 @@
  * service, which runs off the main event loop.
  */
 import type { StoredPixels } from '../../shared/imaging/types';
-import { CodedError } from '../../shared/result';
+import { CodedError, toAppError } from '../../shared/result';
 import type { DecodeService } from '../services/decoding/decodeService';
 import type { WorklistStoreLike } from '../services/worklist/worklistProtocol';
-import { toAppError } from '../../shared/result';
 import { resolveDisplayable, resolveDisplayableFile, resolveInstance } from './archiveResolve';
 import type { IpcRouter } from './handle';
 import { silentLogger, type Logger } from './log';
@@ -60,8 +59,8 @@ export function registerImagesHandlers(router: IpcRouter, deps: ImagesHandlerDep
   // The archive keeps each thumbnail (issue #10): a start reads them from the database instead of
   // decoding every file. One is served only while the file is the one it was rendered from (same
   // size and mtime; the store also checks the instance's content hash); otherwise it is rendered
-  // again and replaced. No memory cache: a database read is a fraction of a millisecond
-  // (bench/archive.bench.ts) and the renderer keeps what it has shown.
+  // again and replaced. No memory cache: a stored one is served in ~0.7 ms against ~65 ms to render
+  // a 3000×2500 radiograph (medians, bench/archive.bench.ts), and the renderer keeps what it has shown.
   router.handle('images:thumbnail', async ({ instanceId, size }) => {
     const [{ record, stats }, stored] = await Promise.all([
       resolveDisplayableFile(archive, instanceId),
