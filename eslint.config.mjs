@@ -10,7 +10,8 @@ const onnxBan = { name: 'onnxruntime-node', message: 'Only the inference worker 
 const nodeModuleNames = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'zlib', 'http', 'net', 'url', 'stream', 'buffer', 'events', 'util'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'models/training/**', 'test-results/**', 'playwright-report/**'] },
+  // vendor/*/dist is emscripten's generated glue; src/pre.js runs inside that glue (emcc --pre-js).
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'models/training/**', 'test-results/**', 'playwright-report/**', 'vendor/*/dist/**', 'vendor/*/src/pre.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -59,6 +59,7 @@ const EMBEDDED = [
   ['@cornerstonejs/codec-libjpeg-turbo-8bit', 'libjpeg-turbo, WASM build: IJG License, BSD-3-Clause and Zlib (libjpeg-turbo LICENSE.md). This software is based in part on the work of the Independent JPEG Group.'],
   ['@cornerstonejs/codec-openjpeg', 'OpenJPEG, WASM build: BSD-2-Clause (Université catholique de Louvain, CS Systèmes d\'Information and the OpenJPEG contributors).'],
   ['@cornerstonejs/codec-charls', 'CharLS (JPEG-LS), WASM build: BSD-3-Clause (Team CharLS).'],
+  ['codec-openjpeg-threaded', 'OpenJPEG 2.5.0 (Debian\'s openjpeg2 2.5.0-2+deb12u3 sources), our WASM build with threads (vendor/codec-openjpeg-threaded, scripts/build-openjpeg-wasm.sh): BSD-2-Clause (Université catholique de Louvain, CS Systèmes d\'Information and the OpenJPEG contributors); emscripten\'s runtime compiled into it: MIT / University of Illinois/NCSA (the Emscripten authors).'],
   ['@cornerstonejs/codec-openjph', 'OpenJPH (HTJ2K), WASM build: BSD-2-Clause (Aous Naman, Kakadu Software, University of New South Wales).'],
 ];
 
