@@ -1,13 +1,16 @@
 /**
  * JPEG 2000 (PS3.5 A.4.4, 1.2.840.10008.1.2.4.90/.91) with OpenJPEG and High-Throughput
- * JPEG 2000 (PS3.5 A.4.11, 1.2.840.10008.1.2.4.201/.202/.203) with OpenJPH, both compiled to
- * WASM by @cornerstonejs. Both wrappers return components pixel-interleaved.
+ * JPEG 2000 (PS3.5 A.4.11, 1.2.840.10008.1.2.4.201/.202/.203) with OpenJPH, compiled to WASM.
+ * OpenJPEG is our threaded build (vendor/codec-openjpeg-threaded, issue #12), with
+ * @cornerstonejs's single-threaded build as the fallback; OpenJPH is @cornerstonejs's. Every
+ * path returns components pixel-interleaved.
  */
 import { CodedError } from '../../../../shared/result';
 import type { CodecFrameInfo, CodecResult } from './codecTypes';
 import { checkStreamGeometry, copySamples } from './codecOutput';
 import { j2kGeometry } from './streamHeaders';
-import { loadOpenJpeg, loadOpenJph, rethrowTrap, wasmErrorMessage, withEmbind } from './wasmModules';
+import type { OpenJpegThreadedModule } from 'codec-openjpeg-threaded';
+import { isWasmTrap, loadOpenJpeg, loadOpenJpegThreaded, loadOpenJph, OPENJPEG_THREADS, rethrowTrap, wasmErrorMessage, withEmbind } from './wasmModules';
 
 /**
  * A J2K codestream applies its inverse multi-component transform (RCT/ICT) while decoding, so
@@ -83,10 +86,67 @@ export function extractJ2kCodestream(encoded: Uint8Array): Uint8Array {
   throw new CodedError('CORRUPT_PIXEL_DATA', 'JPEG 2000 file has no codestream box');
 }
 
+/** Steps of j2k_decode() (vendor/codec-openjpeg-threaded/src/j2k_decode.c) by their return code. */
+const THREADED_STEPS: Record<number, string> = { 1: 'setting up the decoder', 2: 'reading the main header', 3: 'decoding', 4: 'laying out the samples', 5: 'allocating the samples' };
+
+/** Decodes one codestream with the threaded OpenJPEG build. */
+function decodeThreaded(openJpeg: OpenJpegThreadedModule, codestream: Uint8Array, info: CodecFrameInfo): CodecResult {
+  let input = 0;
+  try {
+    input = openJpeg._malloc(codestream.length);
+    if (!input) throw new CodedError('CODEC_FAILED', 'the JPEG 2000 decoder ran out of memory for the codestream');
+    // Views on shared, growable WASM memory go stale when it grows: make one per use.
+    new Uint8Array(openJpeg.wasmMemory.buffer).set(codestream, input);
+    const status = openJpeg._j2k_decode(input, codestream.length, OPENJPEG_THREADS);
+    if (status !== 0) {
+      const detail = openJpeg.UTF8ToString(openJpeg._j2k_last_error()) || `failed while ${THREADED_STEPS[status] ?? `step ${status}`}`;
+      throw new CodedError(status === 5 ? 'CODEC_FAILED' : 'CORRUPT_PIXEL_DATA', `JPEG 2000 stream could not be decoded: ${detail}`);
+    }
+    const [width, height, components, precision, signed, bytesPerSample] = new Int32Array(openJpeg.wasmMemory.buffer, openJpeg._j2k_frame_info(), 6);
+    checkStreamGeometry('JPEG 2000', { width, height, components, bitsPerSample: precision }, info);
+    const decoded = new Uint8Array(openJpeg.wasmMemory.buffer, openJpeg._j2k_decoded(), openJpeg._j2k_decoded_bytes());
+    const pixels = copySamples(decoded, width * height * components, bytesPerSample === 1 ? 1 : 2, signed !== 0);
+    return { pixels, photometricInterpretation: photometricAfterJ2k(info) };
+  } catch (err) {
+    if (isWasmTrap(err)) {
+      // An abort or trap leaves the instance unusable: the next frame starts a fresh one.
+      loadOpenJpegThreaded.reset();
+      throw new CodedError('CODEC_FAILED', `the codec stopped on this frame: ${wasmErrorMessage(err)}`);
+    }
+    throw err;
+  } finally {
+    try {
+      openJpeg._j2k_release();
+      if (input) openJpeg._free(input);
+    } catch {
+      // After a trap the instance is gone; the original error is the one to report.
+    }
+  }
+}
+
+/** Why the threaded build could not start in this process; from then on frames go straight to the fallback. */
+let threadedUnavailable: string | undefined;
+
+/** Why this process decodes JPEG 2000 single-threaded, or undefined while the threaded build works. */
+export function threadedJpeg2000Unavailable(): string | undefined {
+  return threadedUnavailable;
+}
+
 /** Decodes one JPEG 2000 frame. */
 export async function decodeJpeg2000(encoded: Uint8Array, info: CodecFrameInfo): Promise<CodecResult> {
   const codestream = extractJ2kCodestream(encoded);
   checkStreamGeometry('JPEG 2000', j2kGeometry(codestream), info);
+  if (threadedUnavailable === undefined) {
+    try {
+      const threaded = await loadOpenJpegThreaded();
+      return decodeThreaded(threaded, codestream, info);
+    } catch (err) {
+      // Only a module that cannot start sends frames to the single-threaded build; an error
+      // about this frame is this frame's answer.
+      if (!(err instanceof CodedError && err.code === 'CODEC_FAILED' && /could not start/.test(err.message))) throw err;
+      threadedUnavailable = err.message;
+    }
+  }
   const openJpeg = await loadOpenJpeg();
   return withEmbind(
     loadOpenJpeg,

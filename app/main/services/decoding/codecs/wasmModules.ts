@@ -11,6 +11,8 @@ import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
 import openJpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import openJphFactory from '@cornerstonejs/codec-openjph/wasmjs';
 import libJpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
+import openJpegThreadedFactory, { type OpenJpegThreadedModule } from 'codec-openjpeg-threaded';
+import { availableParallelism } from 'node:os';
 import { CodedError } from '../../../../shared/result';
 
 /** A cached module loader; `reset()` drops the instance so the next call starts a fresh one. */
@@ -20,13 +22,16 @@ export interface ModuleLoader<M> {
 }
 
 /** Caches one module promise; a failed start is forgotten so the next call can retry. */
-function once<M>(name: string, factory: EmscriptenFactory<M>): ModuleLoader<M> {
+function once<M>(name: string, factory: EmscriptenFactory<M>, options: Record<string, unknown> = {}, started: (module: M) => void = () => {}): ModuleLoader<M> {
   let pending: Promise<M> | undefined;
   const load = () => {
     if (!pending) {
       // Emscripten prints aborts through `printErr`; route them away from stdout, which
       // the CLI reserves for its JSON result.
-      pending = factory({ print: () => undefined, printErr: () => undefined }).catch((err: unknown) => {
+      pending = factory({ ...options, print: () => undefined, printErr: () => undefined }).then((module) => {
+        started(module);
+        return module;
+      }).catch((err: unknown) => {
         pending = undefined;
         throw new CodedError('CODEC_FAILED', `could not start the ${name} codec: ${err instanceof Error ? err.message : String(err)}`);
       });
@@ -38,8 +43,32 @@ function once<M>(name: string, factory: EmscriptenFactory<M>): ModuleLoader<M> {
 
 /** CharLS (JPEG-LS, PS3.5 A.4.3). */
 export const loadCharls = once('JPEG-LS (CharLS)', charlsFactory);
-/** OpenJPEG (JPEG 2000, PS3.5 A.4.4). */
+/**
+ * OpenJPEG (JPEG 2000, PS3.5 A.4.4), @cornerstonejs's single-threaded build: used where the
+ * threaded build below cannot start (no shared WASM memory or no worker threads).
+ */
 export const loadOpenJpeg = once('JPEG 2000 (OpenJPEG)', openJpegFactory);
+/**
+ * Threads the threaded OpenJPEG build starts with its module and decodes each frame on: every
+ * CPU up to four (beyond that a 3000×2500 radiograph gains little, and each thread is a
+ * worker_thread holding its own instance). Read once, when the module starts.
+ */
+export const OPENJPEG_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * OpenJPEG with its thread pool (JPEG 2000, PS3.5 A.4.4): our WASM build of the same library,
+ * vendor/codec-openjpeg-threaded (issue #12: the single-threaded build took about 1.35× GDCM's
+ * time). Its threads are worker_threads; they are unref'd so that an idle decoder never keeps a
+ * process (the CLI, a test) alive.
+ */
+export const loadOpenJpegThreaded = once<OpenJpegThreadedModule>(
+  'JPEG 2000 (OpenJPEG, threaded)',
+  openJpegThreadedFactory as EmscriptenFactory<OpenJpegThreadedModule>,
+  { threadCount: OPENJPEG_THREADS },
+  (module) => {
+    for (const worker of [...module.PThread.unusedWorkers, ...module.PThread.runningWorkers]) worker.unref();
+  },
+);
 /** OpenJPH (HTJ2K, PS3.5 A.4.11). */
 export const loadOpenJph = once('HTJ2K (OpenJPH)', openJphFactory);
 /** libjpeg-turbo, 8-bit build (JPEG baseline, PS3.5 A.4.1). */
@@ -78,7 +107,7 @@ export function rethrowTrap(err: unknown): void {
 }
 
 /** True for a WebAssembly trap or an emscripten abort (as opposed to a thrown C++ exception). */
-function isWasmTrap(err: unknown): boolean {
+export function isWasmTrap(err: unknown): boolean {
   return err instanceof WebAssembly.RuntimeError || (err instanceof Error && /^Aborted\(/.test(err.message));
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCompressedFrame, type CodecFrameInfo } from '../../../../../../app/main/services/decoding/codecs';
-import { extractJ2kCodestream } from '../../../../../../app/main/services/decoding/codecs/jpeg2000';
+import { extractJ2kCodestream, threadedJpeg2000Unavailable } from '../../../../../../app/main/services/decoding/codecs/jpeg2000';
+import { OPENJPEG_THREADS } from '../../../../../../app/main/services/decoding/codecs/wasmModules';
 import { j2kGeometry } from '../../../../../../app/main/services/decoding/codecs/streamHeaders';
 import { TransferSyntax } from '../../../../../fixtures/dicomWriter';
 import { makeChestImage, makeRgbImage } from '../../../../../fixtures/syntheticImages';
@@ -57,6 +58,18 @@ describe('JPEG 2000 (PS3.5 A.4.4, OpenJPEG WASM)', () => {
     const result = await decodeCompressedFrame(enc.transferSyntaxUid, enc.frame, enc.info);
     expect(maxAbsDifference(result.pixels, decodeWithTool(enc, 'gdcmconv', ['--raw']))).toBeLessThanOrEqual(1);
     expect(psnr(result.pixels, values, 12)).toBeGreaterThan(25);
+  });
+
+  // Issue #12: frames go to the threaded OpenJPEG build (vendor/codec-openjpeg-threaded), whose
+  // code-blocks are decoded on every CPU; a frame of many code-blocks exercises that split.
+  it.skipIf(!haveTools)(`decodes a frame of many code-blocks exactly on the threaded build (${OPENJPEG_THREADS} threads here)`, async () => {
+    const rows = 700;
+    const columns = 900;
+    const values = makeChestImage({ rows, columns, bitsStored: 16, noise: 0.005, seed: 21 });
+    const enc = encodeWithTool(dir, { rows, columns, bitsAllocated: 16, bitsStored: 16 }, values, 'gdcmconv', ['--j2k']);
+    const result = await decodeCompressedFrame(enc.transferSyntaxUid, enc.frame, enc.info);
+    expect(threadedJpeg2000Unavailable()).toBeUndefined();
+    expect(firstDifference(storedValues(result.pixels, 16, false), values)).toBeUndefined();
   });
 
   it('takes the codestream out of a JP2 file wrapper', () => {
