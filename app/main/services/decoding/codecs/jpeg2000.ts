@@ -10,7 +10,7 @@ import type { CodecFrameInfo, CodecResult } from './codecTypes';
 import { checkStreamGeometry, copySamples } from './codecOutput';
 import { j2kGeometry } from './streamHeaders';
 import type { OpenJpegThreadedModule } from 'codec-openjpeg-threaded';
-import { isWasmTrap, loadOpenJpeg, loadOpenJpegThreaded, loadOpenJph, OPENJPEG_THREADS, rethrowTrap, wasmErrorMessage, withEmbind } from './wasmModules';
+import { loadOpenJpeg, loadOpenJpegThreaded, loadOpenJph, OPENJPEG_THREADS, rethrowTrap, wasmErrorMessage, withEmbind } from './wasmModules';
 
 /**
  * A J2K codestream applies its inverse multi-component transform (RCT/ICT) while decoding, so
@@ -86,20 +86,29 @@ export function extractJ2kCodestream(encoded: Uint8Array): Uint8Array {
   throw new CodedError('CORRUPT_PIXEL_DATA', 'JPEG 2000 file has no codestream box');
 }
 
-/** Steps of j2k_decode() (vendor/codec-openjpeg-threaded/src/j2k_decode.c) by their return code. */
-const THREADED_STEPS: Record<number, string> = { 1: 'setting up the decoder', 2: 'reading the main header', 3: 'decoding', 4: 'laying out the samples', 5: 'allocating the samples' };
-
-/** Decodes one codestream with the threaded OpenJPEG build. */
+/**
+ * Decodes one codestream with the threaded OpenJPEG build. The input copy and the decoded
+ * samples live on the module's heap until released; withEmbind releases them and resets the
+ * module after a trap, as for the embind codecs.
+ */
 function decodeThreaded(openJpeg: OpenJpegThreadedModule, codestream: Uint8Array, info: CodecFrameInfo): CodecResult {
   let input = 0;
-  try {
+  const heap = {
+    delete: () => {
+      openJpeg._j2k_release();
+      if (input) openJpeg._free(input);
+    },
+  };
+  return withEmbind(loadOpenJpegThreaded, () => heap, () => {
     input = openJpeg._malloc(codestream.length);
     if (!input) throw new CodedError('CODEC_FAILED', 'the JPEG 2000 decoder ran out of memory for the codestream');
     // Views on shared, growable WASM memory go stale when it grows: make one per use.
     new Uint8Array(openJpeg.wasmMemory.buffer).set(codestream, input);
     const status = openJpeg._j2k_decode(input, codestream.length, OPENJPEG_THREADS);
     if (status !== 0) {
-      const detail = openJpeg.UTF8ToString(openJpeg._j2k_last_error()) || `failed while ${THREADED_STEPS[status] ?? `step ${status}`}`;
+      // j2k_decode() returns 5 when memory ran out, 1–4 for a stream it could not decode, and
+      // always leaves a message.
+      const detail = openJpeg.UTF8ToString(openJpeg._j2k_last_error());
       throw new CodedError(status === 5 ? 'CODEC_FAILED' : 'CORRUPT_PIXEL_DATA', `JPEG 2000 stream could not be decoded: ${detail}`);
     }
     const [width, height, components, precision, signed, bytesPerSample] = new Int32Array(openJpeg.wasmMemory.buffer, openJpeg._j2k_frame_info(), 6);
@@ -107,21 +116,7 @@ function decodeThreaded(openJpeg: OpenJpegThreadedModule, codestream: Uint8Array
     const decoded = new Uint8Array(openJpeg.wasmMemory.buffer, openJpeg._j2k_decoded(), openJpeg._j2k_decoded_bytes());
     const pixels = copySamples(decoded, width * height * components, bytesPerSample === 1 ? 1 : 2, signed !== 0);
     return { pixels, photometricInterpretation: photometricAfterJ2k(info) };
-  } catch (err) {
-    if (isWasmTrap(err)) {
-      // An abort or trap leaves the instance unusable: the next frame starts a fresh one.
-      loadOpenJpegThreaded.reset();
-      throw new CodedError('CODEC_FAILED', `the codec stopped on this frame: ${wasmErrorMessage(err)}`);
-    }
-    throw err;
-  } finally {
-    try {
-      openJpeg._j2k_release();
-      if (input) openJpeg._free(input);
-    } catch {
-      // After a trap the instance is gone; the original error is the one to report.
-    }
-  }
+  });
 }
 
 /** Why the threaded build could not start in this process; from then on frames go straight to the fallback. */
@@ -137,15 +132,13 @@ export async function decodeJpeg2000(encoded: Uint8Array, info: CodecFrameInfo):
   const codestream = extractJ2kCodestream(encoded);
   checkStreamGeometry('JPEG 2000', j2kGeometry(codestream), info);
   if (threadedUnavailable === undefined) {
-    try {
-      const threaded = await loadOpenJpegThreaded();
-      return decodeThreaded(threaded, codestream, info);
-    } catch (err) {
-      // Only a module that cannot start sends frames to the single-threaded build; an error
-      // about this frame is this frame's answer.
-      if (!(err instanceof CodedError && err.code === 'CODEC_FAILED' && /could not start/.test(err.message))) throw err;
+    // Only a module that cannot start sends frames to the single-threaded build; an error
+    // about this frame is this frame's answer.
+    const threaded = await loadOpenJpegThreaded().catch((err: Error) => {
       threadedUnavailable = err.message;
-    }
+      return undefined;
+    });
+    if (threaded) return decodeThreaded(threaded, codestream, info);
   }
   const openJpeg = await loadOpenJpeg();
   return withEmbind(

@@ -75,8 +75,8 @@ export const loadOpenJph = once('HTJ2K (OpenJPH)', openJphFactory);
 export const loadLibJpegTurbo = once('JPEG (libjpeg-turbo)', libJpegTurboFactory);
 
 /**
- * Runs `work` with a fresh embind object and always frees it: embind objects live on the
- * WASM heap, which the garbage collector does not see.
+ * Runs `work` with a fresh embind object (or anything else that owns WASM heap memory and frees
+ * it in `delete()`) and always frees it: the garbage collector does not see the WASM heap.
  */
 export function withEmbind<T extends { delete(): void }, R>(loader: ModuleLoader<unknown>, create: () => T, work: (obj: T) => R): R {
   let obj: T | undefined;
@@ -107,7 +107,7 @@ export function rethrowTrap(err: unknown): void {
 }
 
 /** True for a WebAssembly trap or an emscripten abort (as opposed to a thrown C++ exception). */
-export function isWasmTrap(err: unknown): boolean {
+function isWasmTrap(err: unknown): boolean {
   return err instanceof WebAssembly.RuntimeError || (err instanceof Error && /^Aborted\(/.test(err.message));
 }
 
